@@ -1,0 +1,46 @@
+// kdmp-parser: the command-line face of the core. Same options as the parser example of kdmp-parser-rs,
+// plus --json (the summary schema shared with the wasm binding and the web export).
+#include <cstdio>
+#include <string>
+
+#include "kdmp/dump.hpp"
+#include "kdmp/native_source.hpp"
+#include "kdmp/summary.hpp"
+#include "options.hpp"
+#include "print.hpp"
+
+int main(int argc, char** argv) {
+  auto parsed = kdmp::cli::parse_options(argc, argv);
+  if (!parsed.ok()) {
+    std::fprintf(stderr, "kdmp-parser: %s\n%s", parsed.error().message.c_str(), kdmp::cli::usage().c_str());
+    return 2;
+  }
+  const kdmp::cli::Options& opt = *parsed;
+  if (opt.help) {
+    std::fputs(kdmp::cli::usage().c_str(), stdout);
+    return 0;
+  }
+  if (opt.version) {
+    std::printf("kdmp-parser %s\n", kdmp::cli::kVersion);
+    return 0;
+  }
+
+  auto source = kdmp::open_file_source(opt.dump_path, opt.reader);
+  if (!source.ok()) {
+    std::fprintf(stderr, "kdmp-parser: %s\n", source.error().message.c_str());
+    return 1;
+  }
+  auto dump = kdmp::Dump::open(std::move(source).value());
+  if (!dump.ok()) {
+    std::fprintf(stderr, "kdmp-parser: %s: %s (%s)\n", opt.dump_path.c_str(), dump.error().message.c_str(),
+                 kdmp::error_code_name(dump.error().code));
+    return 1;
+  }
+  if (opt.json) {
+    kdmp::SummaryOptions so;
+    so.pretty = true;
+    std::printf("%s\n", kdmp::summary_json(*dump, so).c_str());
+    return 0;
+  }
+  return kdmp::cli::run_text_commands(*dump, opt);
+}

@@ -1,0 +1,36 @@
+// Command-line options of kdmp-parser.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "kdmp/native_source.hpp"
+#include "kdmp/result.hpp"
+
+namespace kdmp::cli {
+
+inline constexpr const char* kVersion = "0.1.0";
+
+struct Options {
+  std::string dump_path;
+  bool dump_headers = false;
+  bool context_record = false;
+  bool exception_record = false;
+  bool mem = false;                 // -m/--mem given
+  std::optional<uint64_t> mem_address;  // --mem=ADDR; none = every physical page
+  bool virt = false;
+  uint64_t len = 128;
+  std::optional<uint64_t> dtb;
+  FileReaderKind reader = FileReaderKind::Mmap;
+  bool modules = false;
+  bool json = false;
+  bool help = false;
+  bool version = false;
+};
+
+Result<Options> parse_options(int argc, char** argv);
+std::string usage();
+// Parses "0x1000", "1000" (hex, as the reference does) or "0n4096" (decimal).
+std::optional<uint64_t> parse_number(const std::string& text);
+
+}  // namespace kdmp::cli

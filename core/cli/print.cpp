@@ -1,0 +1,71 @@
+#include "print.hpp"
+
+#include <cstdio>
+
+#include "kdmp/bugcheck.hpp"
+#include "kdmp/time.hpp"
+
+namespace kdmp::cli {
+
+namespace {
+void field(const char* name, const std::string& value) { std::printf("  %-22s %s\n", name, value.c_str()); }
+void field(const char* name, uint64_t value) { field(name, hex(value)); }
+std::string ascii4(uint32_t v) {
+  std::string s;
+  for (int i = 0; i < 4; ++i) {
+    const char c = static_cast<char>(v >> (8 * i));
+    s.push_back(c >= 0x20 && c < 0x7f ? c : '.');
+  }
+  return s;
+}
+}  // namespace
+
+void print_headers(const Dump& dump) {
+  const DumpHeader& h = dump.header();
+  std::printf("%s {\n", h.is64 ? "DUMP_HEADER64" : "DUMP_HEADER32");
+  field("Signature", ascii4(h.signature) + " (" + hex(h.signature) + ")");
+  field("ValidDump", ascii4(h.valid_dump) + " (" + hex(h.valid_dump) + ")");
+  field("MajorVersion", h.major_version);
+  field("MinorVersion", std::to_string(h.minor_version));
+  field("DirectoryTableBase", h.directory_table_base);
+  field("PfnDataBase", h.pfn_database);
+  field("PsLoadedModuleList", h.ps_loaded_module_list);
+  field("PsActiveProcessHead", h.ps_active_process_head);
+  field("MachineImageType", hex(h.machine_image_type) + " (" + machine_name(h.machine_image_type) + ")");
+  field("NumberProcessors", std::to_string(h.number_processors));
+  field("BugCheckCode", hex(h.bugcheck_code) + " (" + bugcheck_name(h.bugcheck_code) + ")");
+  for (int i = 0; i < 4; ++i) {
+    const std::string name = "BugCheckParameter" + std::to_string(i + 1);
+    field(name.c_str(), h.bugcheck_parameters[i]);
+  }
+  if (!h.is64) field("PaeEnabled", h.pae_enabled ? "true" : "false");
+  field("KdDebuggerDataBlock", h.kd_debugger_data_block);
+  field("DumpType", hex(h.dump_type) + " (" + dump_type_name(h.dump_type) + ")");
+  field("RequiredDumpSpace", h.required_dump_space);
+  field("SystemTime", hex(h.system_time) + " (" + filetime_to_iso8601(h.system_time).value_or("invalid") + ")");
+  field("Comment", "\"" + h.comment + "\"");
+  field("SystemUpTime", hex(h.system_up_time) + " (" + format_uptime(h.system_up_time) + ")");
+  field("MiniDumpFields", h.mini_dump_fields);
+  field("SecondaryDataState", h.secondary_data_state);
+  field("ProductType", h.product_type);
+  field("SuiteMask", h.suite_mask);
+  field("WriterStatus", h.writer_status);
+  field("KdSecondaryVersion", h.kd_secondary_version);
+  if (h.is64) {
+    field("Attributes", h.attributes);
+    field("BootId", h.boot_id);
+  }
+  std::printf("}\n");
+  for (const Warning& w : dump.warnings()) std::printf("warning: %s: %s\n", w.code.c_str(), w.message.c_str());
+}
+
+int run_text_commands(Dump& dump, const Options& o) {
+  if (o.dump_headers) print_headers(dump);
+  if (o.context_record || o.exception_record || o.mem || o.modules) {
+    std::fprintf(stderr, "kdmp-parser: this build reads headers only\n");
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace kdmp::cli
