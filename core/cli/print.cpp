@@ -3,6 +3,8 @@
 #include <cstdio>
 
 #include "kdmp/bugcheck.hpp"
+#include "kdmp/context.hpp"
+#include "kdmp/exception.hpp"
 #include "kdmp/time.hpp"
 
 namespace kdmp::cli {
@@ -59,13 +61,63 @@ void print_headers(const Dump& dump) {
   for (const Warning& w : dump.warnings()) std::printf("warning: %s: %s\n", w.code.c_str(), w.message.c_str());
 }
 
+int print_context(const Dump& dump) {
+  auto ctx = parse_context(dump.header());
+  if (!ctx.ok()) {
+    std::fprintf(stderr, "kdmp-parser: %s\n", ctx.error().message.c_str());
+    return 1;
+  }
+  // WinDbg's `r` layout: three registers a line, values padded to their width.
+  int column = 0;
+  for (const Register& r : ctx->registers) {
+    char value[24];
+    std::snprintf(value, sizeof value, "%0*llx", r.bits / 4, static_cast<unsigned long long>(r.value));
+    std::printf("%s%6s=%s", column == 0 ? "" : " ", r.name.c_str(), value);
+    if (++column == 3) {
+      std::printf("\n");
+      column = 0;
+    }
+  }
+  if (column != 0) std::printf("\n");
+  for (const VectorRegister& v : ctx->vectors) {
+    std::printf("%6s=", v.name.c_str());
+    for (int i = 15; i >= 0; --i) std::printf("%02x", v.bytes[static_cast<size_t>(i)]);
+    std::printf("\n");
+  }
+  return 0;
+}
+
+int print_exception(const Dump& dump) {
+  auto e = parse_exception(dump.header());
+  if (!e.ok()) {
+    std::fprintf(stderr, "kdmp-parser: %s\n", e.error().message.c_str());
+    return 1;
+  }
+  const char* name = exception_code_name(e->code);
+  std::printf("EXCEPTION_RECORD {\n");
+  field("ExceptionCode", hex(e->code) + (name ? std::string(" (") + name + ")" : ""));
+  field("ExceptionFlags", e->flags);
+  field("ExceptionRecord", e->record);
+  field("ExceptionAddress", e->address);
+  field("NumberParameters", std::to_string(e->number_parameters));
+  for (size_t i = 0; i < e->parameters.size(); ++i) {
+    const std::string n = "ExceptionInformation[" + std::to_string(i) + "]";
+    field(n.c_str(), e->parameters[i]);
+  }
+  std::printf("}\n");
+  return 0;
+}
+
 int run_text_commands(Dump& dump, const Options& o) {
+  int rc = 0;
   if (o.dump_headers) print_headers(dump);
-  if (o.context_record || o.exception_record || o.mem || o.modules) {
+  if (o.context_record) rc |= print_context(dump);
+  if (o.exception_record) rc |= print_exception(dump);
+  if (o.mem || o.modules) {
     std::fprintf(stderr, "kdmp-parser: this build reads headers only\n");
     return 1;
   }
-  return 0;
+  return rc;
 }
 
 }  // namespace kdmp::cli

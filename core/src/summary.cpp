@@ -1,6 +1,8 @@
 #include "kdmp/summary.hpp"
 
 #include "kdmp/bugcheck.hpp"
+#include "kdmp/context.hpp"
+#include "kdmp/exception.hpp"
 #include "kdmp/json.hpp"
 #include "kdmp/time.hpp"
 
@@ -62,6 +64,39 @@ void write_bugcheck(JsonWriter& j, const DumpHeader& h) {
   j.end_object();
 }
 
+void write_context(JsonWriter& j, const DumpHeader& h, std::vector<Warning>& warnings) {
+  auto ctx = parse_context(h);
+  j.key("context");
+  if (!ctx.ok()) {
+    j.null();
+    warnings.push_back({"no-context", ctx.error().message});
+    return;
+  }
+  j.begin_object();
+  for (const Register& r : ctx->registers) j.key(r.name).hex(r.value);
+  j.end_object();
+}
+
+void write_exception(JsonWriter& j, const DumpHeader& h, std::vector<Warning>& warnings) {
+  auto e = parse_exception(h);
+  j.key("exception");
+  if (!e.ok()) {
+    j.null();
+    warnings.push_back({"no-exception", e.error().message});
+    return;
+  }
+  j.begin_object();
+  j.key("code").hex(e->code);
+  const char* name = exception_code_name(e->code);
+  j.key("name").string(name ? name : "");
+  j.key("flags").hex(e->flags);
+  j.key("address").hex(e->address);
+  j.key("parameters").begin_array();
+  for (uint64_t p : e->parameters) j.hex(p);
+  j.end_array();
+  j.end_object();
+}
+
 void write_warnings(JsonWriter& j, const std::vector<Warning>& warnings) {
   j.key("warnings").begin_array();
   for (const Warning& w : warnings) {
@@ -82,7 +117,10 @@ std::string summary_json(Dump& dump, const SummaryOptions& options) {
   if (!options.file_name.empty()) j.key("file").string(options.file_name);
   write_header(j, dump);
   write_bugcheck(j, dump.header());
-  write_warnings(j, dump.warnings());
+  std::vector<Warning> warnings = dump.warnings();
+  write_context(j, dump.header(), warnings);
+  write_exception(j, dump.header(), warnings);
+  write_warnings(j, warnings);
   j.end_object();
   return j.str();
 }
