@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Builds everything, incrementally: native core + tests + CLI (build/), the wasm module (build-wasm/), the fixture
+# dumps (build/fixtures/), then the site (dist/). Run scripts/setup.sh first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/node_modules/.bin:$PATH"
+# Debian's emcc runs its JS optimizer with the machine's Node, which does not search Debian's node modules (acorn).
+export NODE_PATH=/usr/share/nodejs
+jobs=2  # the machine has 2 cores
+
+step() { echo "build: $* [${SECONDS}s]"; }
+# True when the stamp file is missing or any of the given files (or files under the given directories) is newer.
+changed_since() {
+  local stamp=$1
+  shift
+  [[ ! -f $stamp ]] || [[ -n $(find "$@" -newer "$stamp" -print -quit) ]]
+}
+
+# Configure only once; `cmake --build` re-runs CMake by itself when a CMakeLists.txt changes.
+if [[ ! -f build/CMakeCache.txt ]]; then
+  step "configuring build/"
+  cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release
+fi
+step "native (build/)"
+cmake --build build -j "$jobs"
+
+if [[ ! -f build-wasm/CMakeCache.txt ]]; then
+  step "configuring build-wasm/"
+  emcmake cmake -S . -B build-wasm -G Ninja -DCMAKE_BUILD_TYPE=Release
+fi
+step "wasm (build-wasm/)"
+cmake --build build-wasm -j "$jobs"
+
+# The fixtures only change when their writer does.
+if changed_since build/fixtures/.stamp build/tests/make-fixtures; then
+  step "fixtures (build/fixtures/)"
+  rm -rf build/fixtures
+  build/tests/make-fixtures build/fixtures
+  touch build/fixtures/.stamp
+fi
+# The site offers the sample dump from its own origin.
+cmp -s build/fixtures/sample.dmp web/public/sample.dmp || cp build/fixtures/sample.dmp web/public/sample.dmp
+
+# Type-check (Vite only strips types) and build the site, each only when one of its inputs changed.
+ts_inputs=(web/src wasm tests/wasm tests/web tests/e2e scripts ./*.config.ts tsconfig*.json package-lock.json)
+if changed_since build/tsc/.stamp "${ts_inputs[@]}"; then
+  step "type-check"
+  mkdir -p build/tsc
+  tsc -p tsconfig.json
+  tsc -p tsconfig.node.json
+  touch build/tsc/.stamp
+fi
+site_inputs=(web wasm build-wasm/wasm/kdmpview.js build-wasm/wasm/kdmpview.wasm ./*.config.ts package-lock.json)
+if changed_since dist/.stamp "${site_inputs[@]}"; then
+  step "site (dist/)"
+  vite build --logLevel warn
+  touch dist/.stamp
+fi
+step "done"

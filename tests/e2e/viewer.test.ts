@@ -1,0 +1,139 @@
+// The built site (dist/) in Debian's Chromium: open fixtures through the file input and the sample button, and check
+// that the page stays on its own origin and within its CSP.
+import { readFileSync } from 'node:fs';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { serveStatic } from '../../scripts/static-server.mjs';
+import { cliSummary, fixture, paths } from '../wasm/support';
+
+// Flags from shared/toolchain.md: root needs --no-sandbox; the rest stop Chromium calling home on a closed network.
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-gpu',
+];
+
+let server: { url: string; close: () => Promise<void> };
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let requests: string[];
+let problems: string[];
+let wasmContentType: string | undefined;
+
+beforeAll(async () => {
+  server = await serveStatic(paths.dist);
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+beforeEach(async () => {
+  requests = [];
+  problems = [];
+  wasmContentType = undefined;
+  context = await browser.newContext();
+  // The context sees the requests of the page and of its worker.
+  context.on('request', (request) => requests.push(request.url()));
+  context.on('response', (response) => {
+    if (response.url().endsWith('.wasm')) wasmContentType = response.headers()['content-type'];
+  });
+  // An init script is not subject to the page's CSP; it records violations the page itself would only log.
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI}`);
+    });
+  });
+  page = await context.newPage();
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  await page.goto(server.url);
+});
+
+afterEach(async () => {
+  await context?.close();
+  const origin = new URL(server.url).origin;
+  expect(requests.filter((url) => new URL(url).origin !== origin), 'requests to other hosts').toEqual([]);
+  expect(problems.filter((p) => /Content Security Policy|CSP violation/i.test(p)), 'CSP violations').toEqual([]);
+});
+
+// Loading the wasm module and opening a dump takes well under a second here, but CI machines are shared.
+function poll<T>(read: () => Promise<T> | T) {
+  return expect.poll(read, { timeout: 20_000, interval: 50 });
+}
+
+async function openFixture(name: string): Promise<void> {
+  await page.locator('#file-input').setInputFiles(fixture(name));
+}
+
+describe('the viewer', () => {
+  it('shows the header, bugcheck and first bytes of a picked dump', async () => {
+    await openFixture('full-two-runs.dmp');
+    const expected = cliSummary(fixture('full-two-runs.dmp')) as {
+      header: { dumpType: number; dumpTypeName: string; directoryTableBase: string };
+      bugcheck: { code: string; name: string; parameters: string[] };
+    };
+    const field = (name: string) => page.locator(`[data-field="${name}"]`);
+    await poll(() => field('dumpType').textContent()).toBe(`${expected.header.dumpTypeName} (1)`);
+    expect(await field('bugcheckCode').textContent()).toBe('0x3b');
+    expect(await field('bugcheckName').textContent()).toBe(expected.bugcheck.name || 'unknown');
+    expect(await field('bugcheckParameter4').textContent()).toBe(expected.bugcheck.parameters[3]);
+    expect(await field('directoryTableBase').textContent()).toBe(expected.header.directoryTableBase);
+    expect(await page.locator('.hexdump').textContent()).toMatch(/^00000000 {2}50 41 47 45 44 55 36 34/);
+    expect((await page.locator('.hexdump').textContent())!.split('\n')).toHaveLength(32);
+    expect(wasmContentType).toBe('application/wasm');
+    expect(problems).toEqual([]);
+  });
+
+  it('opens the sample dump with one click', async () => {
+    await page.getByRole('button', { name: 'Open the sample dump' }).click();
+    const expected = cliSummary(fixture('sample.dmp')) as { bugcheck: { code: string }; header: { dumpType: number } };
+    await poll(() => page.locator('[data-field="bugcheckCode"]').textContent()).toBe(expected.bugcheck.code);
+    expect(await page.locator('.dump-title').textContent()).toBe('sample.dmp');
+    expect(await page.locator('[data-field="dumpType"]').textContent()).toContain(`(${expected.header.dumpType})`);
+    expect(requests.some((url) => url.endsWith('/sample.dmp'))).toBe(true);
+    expect(problems).toEqual([]);
+  });
+
+  it.each([
+    ['not-a-dump.bin', 'not-a-dump'],
+    ['user-minidump.dmp', 'user-mode-minidump'],
+  ])('shows a readable error for %s', async (name, code) => {
+    await openFixture(name);
+    const box = page.locator('.error-box');
+    await poll(() => box.isVisible()).toBe(true);
+    expect(await box.locator('h2').textContent()).toBe(`Could not open ${name}`);
+    expect(await box.locator('.error-code').textContent()).toBe(code);
+    expect(await box.locator('.error-message').textContent()).toMatch(/\S/);
+    expect(await page.locator('[data-field="dumpType"]').count()).toBe(0);
+  });
+
+  it('replaces an error with the next dump opened', async () => {
+    await openFixture('not-a-dump.bin');
+    await poll(() => page.locator('.error-box').isVisible()).toBe(true);
+    await openFixture('full-two-runs.dmp');
+    await poll(() => page.locator('[data-field="bugcheckCode"]').textContent()).toBe('0x3b');
+    expect(await page.locator('.error-box').count()).toBe(0);
+  });
+});
+
+describe('drag and drop', () => {
+  it('opens a file dropped on the page', async () => {
+    const bytes = [...readFileSync(fixture('full-two-runs.dmp'))];
+    await page.evaluate((data) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([new Uint8Array(data)], 'dropped.dmp'));
+      document.getElementById('drop-zone')!.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    }, bytes);
+    await poll(() => page.locator('[data-field="bugcheckCode"]').textContent()).toBe('0x3b');
+    expect(await page.locator('.dump-title').textContent()).toBe('dropped.dmp');
+  });
+});

@@ -1,0 +1,163 @@
+// The wasm module against the native CLI: the same fixture must give the same summary through both.
+import { readFileSync, statSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { DumpHandle, JsByteSource } from '@wasm/kdmpview';
+import { BytesSource } from '@wasm/bytes-source';
+import { NodeFileSource } from '@wasm/node-file-source';
+import { cliSummary, fixture, loadModule } from './support';
+
+const opened: DumpHandle[] = [];
+const sources: NodeFileSource[] = [];
+afterEach(() => {
+  for (const d of opened.splice(0)) d.delete();
+  for (const s of sources.splice(0)) s.close();
+});
+
+async function open(source: JsByteSource) {
+  return (await loadModule()).open(source);
+}
+
+async function openFixture(name: string): Promise<DumpHandle> {
+  const source = new NodeFileSource(fixture(name));
+  sources.push(source);
+  const result = await open(source);
+  if (!result.ok) throw new Error(`${name}: ${result.error.code}: ${result.error.message}`);
+  opened.push(result.dump);
+  return result.dump;
+}
+
+function withoutTool(summary: Record<string, unknown>): Record<string, unknown> {
+  const { tool: _tool, file: _file, ...rest } = summary;
+  return rest;
+}
+
+/** Every string in the summary: a 64-bit value must never come back as a negative number or "-0x...". */
+function allValues(value: unknown, out: unknown[] = []): unknown[] {
+  if (Array.isArray(value)) value.forEach((v) => allValues(v, out));
+  else if (value !== null && typeof value === 'object') Object.values(value).forEach((v) => allValues(v, out));
+  else out.push(value);
+  return out;
+}
+
+describe.each(['full-two-runs.dmp', 'sample.dmp', 'full32.dmp'])('%s', (name) => {
+  it('gives the same summary as kdmp-parser --json', async () => {
+    const dump = await openFixture(name);
+    const fromWasm = JSON.parse(dump.summaryJson()) as Record<string, unknown>;
+    expect(withoutTool(fromWasm)).toEqual(withoutTool(cliSummary(fixture(name))));
+  });
+
+  it('has no negative 64-bit values', async () => {
+    const dump = await openFixture(name);
+    const values = allValues(JSON.parse(dump.summaryJson()));
+    for (const v of values) {
+      if (typeof v === 'number') expect(v).toBeGreaterThanOrEqual(0);
+      if (typeof v === 'string' && v.startsWith('0x')) expect(v).toMatch(/^0x[0-9a-f]+$/);
+      if (typeof v === 'string') expect(v).not.toMatch(/^-/);
+    }
+    expect(dump.fileSize()).toBe(statSync(fixture(name)).size);
+  });
+
+  it('reads the file bytes, cut at the end of the file', async () => {
+    const dump = await openFixture(name);
+    const bytes = readFileSync(fixture(name));
+    const head = dump.readFile(0, 512);
+    expect(head.ok && Buffer.from(head.bytes).equals(bytes.subarray(0, 512))).toBe(true);
+    const tail = dump.readFile(bytes.length - 100, 4096);
+    expect(tail.ok && Buffer.from(tail.bytes).equals(bytes.subarray(bytes.length - 100))).toBe(true);
+    const past = dump.readFile(bytes.length + 10, 16);
+    expect(past.ok && past.bytes.length).toBe(0);
+  });
+
+  it('lists the header fields inside the header', async () => {
+    const dump = await openFixture(name);
+    const fields = dump.headerFields();
+    const is64 = (JSON.parse(dump.summaryJson()) as { header: { is64: boolean } }).header.is64;
+    expect(fields.length).toBeGreaterThan(10);
+    for (const f of fields) {
+      expect(f.name).toMatch(/\S/);
+      expect(f.offset + f.size).toBeLessThanOrEqual(is64 ? 0x2000 : 0x1000);
+    }
+  });
+});
+
+describe('the 64-bit fixture', () => {
+  it('reads as a full dump with bugcheck 0x3b', async () => {
+    const summary = JSON.parse((await openFixture('full-two-runs.dmp')).summaryJson());
+    expect(summary.header).toMatchObject({ signature: 'PAGEDU64', dumpType: 1, is64: true, machineImageType: '0x8664' });
+    expect(summary.bugcheck.code).toBe('0x3b');
+    expect(summary.bugcheck.parameters).toHaveLength(4);
+  });
+});
+
+describe('errors come back as values', () => {
+  it.each([
+    ['user-minidump.dmp', 'user-mode-minidump'],
+    ['not-a-dump.bin', 'not-a-dump'],
+    ['truncated-header.dmp', 'file-too-small'],
+  ])('%s gives %s', async (name, code) => {
+    const source = new NodeFileSource(fixture(name));
+    sources.push(source);
+    const result = await open(source);
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.error.code).toBe(code);
+      expect(result.error.message).toMatch(/\S/);
+      expect(result.error.where).toMatch(/^0x[0-9a-f]+$/);
+    }
+  });
+
+  it('an empty file is too small', async () => {
+    const result = await open(new BytesSource(new Uint8Array(0)));
+    expect(!result.ok && result.error.code).toBe('file-too-small');
+  });
+
+  it('a failing byte source gives an io error naming the offset and the reason', async () => {
+    const failing = { size: 0x10000, lastError: 'disk on fire', read: () => -1 };
+    const result = await open(failing);
+    expect(!result.ok && result.error.code).toBe('io');
+    expect(!result.ok && result.error.message).toContain('disk on fire');
+  });
+
+  it('something that is not a byte source is an invalid argument', async () => {
+    const result = await open({} as JsByteSource);
+    expect(!result.ok && result.error.code).toBe('invalid-argument');
+  });
+
+  it('bad read arguments are an invalid argument', async () => {
+    const dump = await openFixture('full-two-runs.dmp');
+    for (const [offset, length] of [[-1, 16], [0, -1], [0.5, 16], [Number.NaN, 1]] as const) {
+      const result = dump.readFile(offset, length);
+      expect(!result.ok && result.error.code).toBe('invalid-argument');
+    }
+  });
+});
+
+describe('the same bytes through every source', () => {
+  it('BytesSource and NodeFileSource open full-two-runs.dmp to the same summary', async () => {
+    const fromFile = (await openFixture('full-two-runs.dmp')).summaryJson();
+    const result = await open(new BytesSource(new Uint8Array(readFileSync(fixture('full-two-runs.dmp')))));
+    expect(result.ok).toBe(true);
+    if (result.ok) {
+      opened.push(result.dump);
+      expect(result.dump.summaryJson()).toBe(fromFile);
+    }
+  });
+});
+
+describe('ownership', () => {
+  it('delete() frees a dump: opening 1000 in a row does not grow the heap (leaking would need ~40 MiB)', async () => {
+    const module = await loadModule();
+    const heapSize = () => (module as unknown as { HEAPU8: Uint8Array }).HEAPU8.length;
+    const bytes = new Uint8Array(readFileSync(fixture('full-two-runs.dmp')));
+    const openAndDelete = () => {
+      const result = module.open(new BytesSource(bytes));
+      if (!result.ok) throw new Error(result.error.message);
+      result.dump.readFile(0, 4096);
+      result.dump.delete();
+    };
+    openAndDelete();
+    const before = heapSize();
+    for (let i = 0; i < 1000; ++i) openAndDelete();
+    expect(heapSize()).toBe(before);
+  });
+});

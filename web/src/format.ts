@@ -1,0 +1,58 @@
+// Plain-text formatting for the views: hex dump lines, sizes, times. Pure functions, tested in tests/web.
+import type { Hex } from './summary';
+
+/** "00000000  50 41 47 45 44 55 36 34  ...  |PAGEDU64........|": offset, 16 bytes in two groups of 8, ASCII. */
+export function hexDumpLines(bytes: Uint8Array, baseOffset = 0): string[] {
+  const lines: string[] = [];
+  const offsetWidth = Math.max(8, (baseOffset + bytes.length).toString(16).length);
+  for (let at = 0; at < bytes.length; at += 16) {
+    const row = bytes.subarray(at, at + 16);
+    let hex = '';
+    let ascii = '';
+    for (let i = 0; i < 16; ++i) {
+      const b = row[i];
+      hex += (i === 8 ? '  ' : i === 0 ? '' : ' ') + (b === undefined ? '  ' : b.toString(16).padStart(2, '0'));
+      if (b !== undefined) ascii += b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.';
+    }
+    lines.push(`${(baseOffset + at).toString(16).padStart(offsetWidth, '0')}  ${hex}  |${ascii}|`);
+  }
+  return lines;
+}
+
+/** "1.5 MiB" */
+export function formatBytes(size: number | bigint): string {
+  const n = Number(size);
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = n;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    ++unit;
+  }
+  return unit === 0 ? `${n} bytes` : `${value.toFixed(value < 10 ? 2 : 1)} ${units[unit]}`;
+}
+
+/** A "0x..." size as "1.5 MiB (0x180000)". */
+export function formatHexSize(size: Hex): string {
+  return `${formatBytes(BigInt(size))} (${size})`;
+}
+
+/** "2024-03-01 12:34:56.789 UTC" from ISO 8601. */
+export function formatUtc(iso: string): string {
+  return iso.replace('T', ' ').replace(/Z$/, ' UTC');
+}
+
+/** The same instant in the viewer's time zone. */
+export function formatLocal(iso: string, locale?: string, timeZone?: string): string {
+  return new Date(iso).toLocaleString(locale, { timeZone, timeZoneName: 'short', hour12: false });
+}
+
+/** "3 days 04:05:06" */
+export function formatUptime(totalSeconds: number): string {
+  const days = Math.floor(totalSeconds / 86400);
+  const rest = totalSeconds % 86400;
+  const hms = [Math.floor(rest / 3600), Math.floor((rest % 3600) / 60), rest % 60]
+    .map((v) => String(v).padStart(2, '0'))
+    .join(':');
+  return days === 0 ? hms : `${days} day${days === 1 ? '' : 's'} ${hms}`;
+}

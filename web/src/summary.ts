@@ -1,0 +1,63 @@
+// Types for the summary document kdmp::summary_json writes (the same JSON as `kdmp-parser --json`).
+// Every address and 64-bit value is a lowercase "0x..." string; counts and small numbers are JSON numbers.
+
+/** Lowercase hex, "0x" first: addresses, 64-bit values, codes. */
+export type Hex = `0x${string}`;
+
+export interface Summary {
+  tool: { name: string; version: string };
+  /** The file name, when the producer knew it. */
+  file?: string;
+  header: SummaryHeader;
+  bugcheck: Bugcheck;
+  warnings: SummaryWarning[];
+}
+
+export interface SummaryHeader {
+  /** "PAGEDU64" (64-bit) or "PAGEDUMP" (32-bit). */
+  signature: string;
+  is64: boolean;
+  dumpType: number;
+  dumpTypeName: string;
+  machineImageType: Hex;
+  machineName: string;
+  numberProcessors: number;
+  majorVersion: number;
+  minorVersion: number;
+  directoryTableBase: Hex;
+  pfnDatabase: Hex;
+  psLoadedModuleList: Hex;
+  psActiveProcessHead: Hex;
+  kdDebuggerDataBlock: Hex;
+  /** ISO 8601 UTC with milliseconds, or null when the header holds no valid time. */
+  systemTime: string | null;
+  systemUpTimeSeconds: number;
+  requiredDumpSpace: Hex;
+  fileSize: Hex;
+  comment: string;
+  /** 32-bit dumps only. */
+  paeEnabled?: boolean;
+}
+
+export interface Bugcheck {
+  code: Hex;
+  name: string;
+  parameters: [Hex, Hex, Hex, Hex];
+}
+
+export interface SummaryWarning {
+  /** Stable kebab-case code, e.g. "file-truncated". */
+  code: string;
+  message: string;
+}
+
+/** Parses the summary JSON, checking the parts the viewer relies on so a schema change fails loudly here. */
+export function parseSummary(json: string): Summary {
+  const value: unknown = JSON.parse(json);
+  const s = value as Summary;
+  if (typeof value !== 'object' || value === null || typeof s.header !== 'object' || typeof s.bugcheck !== 'object' ||
+      !Array.isArray(s.bugcheck.parameters) || !Array.isArray(s.warnings)) {
+    throw new Error('the summary does not have the expected shape (header, bugcheck, warnings)');
+  }
+  return s;
+}
