@@ -6,7 +6,7 @@
 namespace kdmp {
 
 Result<size_t> MemorySource::read(uint64_t offset, std::span<uint8_t> out) {
-  if (offset >= bytes_.size()) return size_t{0};
+  if (offset >= bytes_.size() || out.empty()) return size_t{0};
   const size_t n = static_cast<size_t>(std::min<uint64_t>(out.size(), bytes_.size() - offset));
   std::memcpy(out.data(), bytes_.data() + offset, n);
   return n;
