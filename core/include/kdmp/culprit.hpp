@@ -1,0 +1,55 @@
+// Which driver crashed the machine: the module containing the faulting code address, chosen by documented rules,
+// with the rule that chose it spelled out.
+//
+// Candidates, in order: the bug check parameter that holds the faulting code address (for the bug checks that have
+// one), the exception record's address, the context's instruction pointer. The first candidate inside a loaded
+// module wins. When that module is the kernel itself (ntoskrnl/ntkrnlmp/ntkrnlpa/ntkrpamp, hal), which raised the
+// bug check on someone's behalf, the first other module on the stack is blamed instead (probable return addresses
+// first, then any value).
+#pragma once
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kdmp/context.hpp"
+#include "kdmp/header.hpp"
+#include "kdmp/modules.hpp"
+#include "kdmp/stack.hpp"
+
+namespace kdmp {
+
+// The bug check parameter (1-4) that holds the address of the code that faulted, and what the documentation calls it.
+struct BugcheckAddressRule {
+  unsigned parameter;
+  const char* meaning;
+};
+std::optional<BugcheckAddressRule> bugcheck_address_rule(uint32_t code);
+
+// ntoskrnl.exe, ntkrnlmp.exe, ntkrnlpa.exe, ntkrpamp.exe, hal.dll and the old HAL variants; case-insensitive.
+bool is_kernel_image(std::string_view module_name);
+
+struct CulpritEvidence {
+  uint32_t bugcheck_code = 0;
+  std::array<uint64_t, 4> bugcheck_parameters{};
+  std::optional<uint64_t> exception_address;    // from a written exception record, when not 0
+  std::optional<uint64_t> instruction_pointer;  // from the context, when not 0
+};
+
+// Gathers the evidence from the header (bug check, exception record) and the context (may be null).
+CulpritEvidence culprit_evidence(const DumpHeader& header, const Context* context);
+
+struct Culprit {
+  std::optional<Module> module;  // none when no rule found a loaded module
+  uint64_t address = 0;          // the address that was attributed (0 when there was no candidate at all)
+  uint64_t offset = 0;           // address - module->base
+  std::string reason;            // "bug check 0xD1 parameter 4 (address that referenced memory)", ...
+};
+
+// `modules` sorted by base; `stack` as scan_stack returns it (may be empty).
+Culprit find_culprit(const CulpritEvidence& evidence, const std::vector<Module>& modules,
+                     const std::vector<StackEntry>& stack);
+
+}  // namespace kdmp
