@@ -1,5 +1,7 @@
 #include "kdmp/dump.hpp"
 
+#include <algorithm>
+
 namespace kdmp {
 
 Result<Dump> Dump::open(std::unique_ptr<ByteSource> source, OpenOptions options) {
@@ -18,7 +20,99 @@ Result<Dump> Dump::open(std::unique_ptr<ByteSource> source, OpenOptions options)
                                hex(required) + ": the dump was cut short and pages past " + hex(size) +
                                " are missing"});
   }
+
+  auto index = build_physical_index(*dump.cache_, dump.header_, dump.warnings_);
+  if (!index.ok()) return index.error();
+  dump.physical_ = std::move(index).value();
+
+  if (const uint64_t lost = dump.physical_.pages_past_end(size); lost != 0) {
+    const uint64_t kept = dump.physical_.page_count() - lost;
+    dump.warnings_.push_back(
+        {"pages-truncated", std::to_string(lost) + " of " + std::to_string(dump.physical_.page_count()) +
+                                " physical pages lie past the end of the file at " + hex(size) +
+                                " (stored pages start at " + hex(dump.physical_.data_offset()) + ", only " +
+                                std::to_string(kept) + " fit): reading them fails"});
+  }
   return dump;
+}
+
+Result<size_t> Dump::read_physical_until(Gpa gpa, std::span<uint8_t> out, std::optional<Error>& stop) {
+  if (!has_physical_memory()) {
+    stop = make_error(ErrorCode::Unsupported, "a triage dump holds no physical memory", gpa.value);
+    return size_t{0};
+  }
+  const uint64_t size = file_size();
+  size_t done = 0;
+  while (done < out.size()) {
+    // The address and the bytes left in its page come from the current position, not from gpa.
+    const uint64_t cur = gpa.value + done;
+    if (cur < gpa.value) {  // wrapped past the top of the address space
+      stop = make_error(ErrorCode::PageNotInDump, "the read runs past physical address 0xffffffffffffffff", cur);
+      break;
+    }
+    const uint64_t pfn = cur >> 12;
+    const auto page = physical_.page_offset(pfn);
+    if (!page) {
+      stop = make_error(ErrorCode::PageNotInDump,
+                        "physical address " + hex(cur) + " is not in the dump (page " + hex(pfn) + " is not stored)",
+                        cur);
+      break;
+    }
+    if (page->value > size || size - page->value < kPageSize) {
+      stop = make_error(ErrorCode::FileEndsEarly,
+                        "physical page " + hex(pfn) + " is not in the dump: the file is truncated at " + hex(size) +
+                            " and the page would be at file offset " + hex(page->value),
+                        cur);
+      break;
+    }
+    // Extend over the following pages while they are stored right after this one in the file: one cache read.
+    const uint64_t in_page = cur & (kPageSize - 1);
+    uint64_t chunk = std::min<uint64_t>(out.size() - done, kPageSize - in_page);
+    uint64_t next_pfn = pfn + 1;
+    uint64_t next_file = page->value + kPageSize;
+    while (done + chunk < out.size()) {
+      const auto next = physical_.page_offset(next_pfn);
+      if (!next || next->value != next_file || next_file > size || size - next_file < kPageSize) break;
+      chunk += std::min<uint64_t>(out.size() - done - chunk, kPageSize);
+      ++next_pfn;
+      next_file += kPageSize;
+    }
+    auto st = read_exact(*cache_, page->value + in_page, out.subspan(done, static_cast<size_t>(chunk)));
+    if (!st.ok()) return st.error();
+    done += static_cast<size_t>(chunk);
+  }
+  return done;
+}
+
+Result<size_t> Dump::read_physical(Gpa gpa, std::span<uint8_t> out) {
+  std::optional<Error> stop;
+  auto got = read_physical_until(gpa, out, stop);
+  if (!got.ok()) return got.error();
+  if (*got == 0 && stop) return *stop;
+  return *got;
+}
+
+Status Dump::read_physical_exact(Gpa gpa, std::span<uint8_t> out) {
+  std::optional<Error> stop;
+  auto got = read_physical_until(gpa, out, stop);
+  if (!got.ok()) return got.error();
+  if (*got != out.size()) return *stop;
+  return Ok{};
+}
+
+std::optional<FileOffset> Dump::physical_to_file(Gpa gpa) const {
+  const auto page = physical_.page_offset(gpa.page_number());
+  if (!page) return std::nullopt;
+  return FileOffset(page->value + gpa.page_offset());
+}
+
+void Dump::for_each_physical_page(const PageCallback& callback) const {
+  physical_.for_each_range([&](const PhysicalRange& r) {
+    for (uint64_t i = 0; i < r.page_count; ++i) {
+      if (!callback(r.first_pfn + i)) return false;
+    }
+    return true;
+  });
 }
 
 }  // namespace kdmp

@@ -1,29 +1,28 @@
 // An opened crash dump: the header plus everything the parser indexed at open time, and the queries on it.
-// Opening never reads the dump whole: it reads the header and the index structures through the block cache.
+// Opening never reads the dump whole: it reads the header and the index structures (run list, bitmap or RDMP
+// ranges) through the block cache; page data is read on demand.
 #pragma once
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "kdmp/block_cache.hpp"
 #include "kdmp/header.hpp"
+#include "kdmp/physical_reader.hpp"
+#include "kdmp/physmem.hpp"
 #include "kdmp/result.hpp"
 #include "kdmp/source.hpp"
+#include "kdmp/warning.hpp"
 
 namespace kdmp {
-
-// Something worth telling the user that did not stop the dump from opening.
-struct Warning {
-  std::string code;     // stable, kebab-case: "file-truncated", ...
-  std::string message;  // plain words, naming offsets
-};
 
 struct OpenOptions {
   CacheOptions cache;
 };
 
-class Dump {
+class Dump final : public PhysicalReader {
  public:
   static Result<Dump> open(std::unique_ptr<ByteSource> source, OpenOptions options = {});
 
@@ -35,11 +34,35 @@ class Dump {
   Result<size_t> read_file(uint64_t offset, std::span<uint8_t> out) { return cache_->read(offset, out); }
   BlockCache& cache() { return *cache_; }
 
+  // --- Physical memory ---
+  const PhysicalIndex& physical_index() const { return physical_; }
+  bool has_physical_memory() const { return physical_.layout() != PhysicalLayout::None; }
+  // Reads up to out.size() bytes at gpa, stopping at the first page the dump does not hold (or holds past the end
+  // of a truncated file). Fails only when not even the first byte is readable: PageNotInDump, FileEndsEarly, or
+  // Unsupported for a triage dump; `where` is then gpa.
+  Result<size_t> read_physical(Gpa gpa, std::span<uint8_t> out);
+  // All of out.size() bytes or an error whose `where` is the first physical address that could not be read.
+  Status read_physical_exact(Gpa gpa, std::span<uint8_t> out) override;
+  // The file offset of the byte at gpa, per the index (may lie past the end of a truncated file).
+  std::optional<FileOffset> physical_to_file(Gpa gpa) const;
+  uint64_t physical_page_count() const { return physical_.page_count(); }
+  // Present pages as merged, sorted ranges: the memory map.
+  std::vector<PhysicalRange> physical_ranges() const { return physical_.ranges(); }
+  void for_each_physical_range(const RangeCallback& callback) const { physical_.for_each_range(callback); }
+  // Every present PFN in ascending order (the CLI's --mem without an address).
+  void for_each_physical_page(const PageCallback& callback) const;
+  // The first present PFN >= pfn.
+  std::optional<uint64_t> next_physical_page(uint64_t pfn) const { return physical_.next_present(pfn); }
+
  private:
   Dump() = default;
+  // Reads as far as possible; when it stops short, *stop says why (where = the first unread gpa).
+  Result<size_t> read_physical_until(Gpa gpa, std::span<uint8_t> out, std::optional<Error>& stop);
+
   std::unique_ptr<BlockCache> cache_;
   DumpHeader header_;
   std::vector<Warning> warnings_;
+  PhysicalIndex physical_;
 };
 
 }  // namespace kdmp
