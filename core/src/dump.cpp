@@ -2,6 +2,9 @@
 
 #include <algorithm>
 
+#include "kdmp/paging.hpp"
+#include "kdmp/virtual_reader.hpp"
+
 namespace kdmp {
 
 Result<Dump> Dump::open(std::unique_ptr<ByteSource> source, OpenOptions options) {
@@ -33,7 +36,22 @@ Result<Dump> Dump::open(std::unique_ptr<ByteSource> source, OpenOptions options)
                                 " (stored pages start at " + hex(dump.physical_.data_offset()) + ", only " +
                                 std::to_string(kept) + " fit): reading them fails"});
   }
+
+  if (dump.header_.dump_type == static_cast<uint32_t>(DumpType::Triage)) {
+    auto triage = parse_triage(*dump.cache_, dump.header_);
+    if (!triage.ok()) return triage.error();
+    dump.triage_ = std::make_unique<TriageDump>(std::move(triage).value());
+    dump.warnings_.insert(dump.warnings_.end(), dump.triage_->warnings.begin(), dump.triage_->warnings.end());
+  }
   return dump;
+}
+
+Result<std::unique_ptr<VirtualMemory>> Dump::virtual_memory(std::optional<uint64_t> dtb) {
+  if (triage_) return std::unique_ptr<VirtualMemory>(std::make_unique<TriageMemory>(*cache_, *triage_));
+  auto mode = paging_mode_of(header_);
+  if (!mode.ok()) return mode.error();
+  return std::unique_ptr<VirtualMemory>(
+      std::make_unique<VirtualReader>(*this, *mode, dtb.value_or(header_.directory_table_base)));
 }
 
 Result<size_t> Dump::read_physical_until(Gpa gpa, std::span<uint8_t> out, std::optional<Error>& stop) {

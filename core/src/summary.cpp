@@ -1,8 +1,7 @@
 #include "kdmp/summary.hpp"
 
+#include "kdmp/analysis.hpp"
 #include "kdmp/bugcheck.hpp"
-#include "kdmp/context.hpp"
-#include "kdmp/exception.hpp"
 #include "kdmp/json.hpp"
 #include "kdmp/time.hpp"
 
@@ -55,21 +54,30 @@ void write_header(JsonWriter& j, const Dump& dump) {
 }
 
 void write_bugcheck(JsonWriter& j, const DumpHeader& h) {
+  const BugcheckInfo* info = find_bugcheck(h.bugcheck_code);
   j.key("bugcheck").begin_object();
   j.key("code").hex(h.bugcheck_code);
   j.key("name").string(bugcheck_name(h.bugcheck_code));
+  j.key("description").string(info ? info->description : "");
   j.key("parameters").begin_array();
   for (uint64_t p : h.bugcheck_parameters) j.hex(p);
+  j.end_array();
+  j.key("parameterMeanings").begin_array();
+  for (size_t i = 0; i < 4; ++i) {
+    if (info && info->parameters[i]) {
+      j.string(info->parameters[i]);
+    } else {
+      j.null();
+    }
+  }
   j.end_array();
   j.end_object();
 }
 
-void write_context(JsonWriter& j, const DumpHeader& h, std::vector<Warning>& warnings) {
-  auto ctx = parse_context(h);
+void write_context(JsonWriter& j, const std::optional<Context>& ctx) {
   j.key("context");
-  if (!ctx.ok()) {
+  if (!ctx) {
     j.null();
-    warnings.push_back({"no-context", ctx.error().message});
     return;
   }
   j.begin_object();
@@ -77,12 +85,10 @@ void write_context(JsonWriter& j, const DumpHeader& h, std::vector<Warning>& war
   j.end_object();
 }
 
-void write_exception(JsonWriter& j, const DumpHeader& h, std::vector<Warning>& warnings) {
-  auto e = parse_exception(h);
+void write_exception(JsonWriter& j, const std::optional<ExceptionRecord>& e) {
   j.key("exception");
-  if (!e.ok()) {
+  if (!e) {
     j.null();
-    warnings.push_back({"no-exception", e.error().message});
     return;
   }
   j.begin_object();
@@ -94,6 +100,104 @@ void write_exception(JsonWriter& j, const DumpHeader& h, std::vector<Warning>& w
   j.key("parameters").begin_array();
   for (uint64_t p : e->parameters) j.hex(p);
   j.end_array();
+  j.end_object();
+}
+
+void write_physical_memory(JsonWriter& j, const Dump& dump) {
+  j.key("physicalMemory").begin_object();
+  j.key("pages").unsigned_number(dump.physical_page_count());
+  j.key("ranges").begin_array();
+  dump.for_each_physical_range([&](const PhysicalRange& r) {
+    j.begin_object().key("base").hex(r.first_pfn << 12).key("pages").unsigned_number(r.page_count).end_object();
+    return true;
+  });
+  j.end_array();
+  j.end_object();
+}
+
+
+void write_modules(JsonWriter& j, const std::vector<Module>& modules) {
+  j.key("modules").begin_array();
+  for (const Module& m : modules) {
+    j.begin_object();
+    j.key("name").string(m.name);
+    j.key("path").string(m.path);
+    j.key("base").hex(m.base);
+    j.key("size").hex(m.size);
+    j.key("checksum").hex(m.checksum);
+    j.key("timestamp").hex(m.timestamp);
+    j.key("kind").string(module_kind_name(m.kind));
+    j.end_object();
+  }
+  j.end_array();
+}
+
+void write_culprit(JsonWriter& j, const Culprit& c) {
+  j.key("culprit");
+  if (!c.module) {
+    j.null();
+    return;
+  }
+  j.begin_object();
+  j.key("module").string(c.module->name);
+  j.key("base").hex(c.module->base);
+  j.key("address").hex(c.address);
+  j.key("offset").hex(c.offset);
+  j.key("reason").string(c.reason);
+  j.end_object();
+}
+
+void write_stack(JsonWriter& j, const StackScan& stack) {
+  j.key("stack").begin_object();
+  j.key("start").hex(stack.start);
+  j.key("bytesRead").unsigned_number(stack.bytes_read);
+  j.key("entries").begin_array();
+  for (const StackEntry& e : stack.entries) {
+    j.begin_object();
+    j.key("stackAddress").hex(e.stack_address);
+    j.key("value").hex(e.value);
+    j.key("module").string(e.module);
+    j.key("offset").hex(e.offset);
+    j.key("probableReturn").boolean(e.probable_return);
+    j.end_object();
+  }
+  j.end_array();
+  j.end_object();
+}
+
+void write_triage(JsonWriter& j, const TriageDump* t) {
+  if (!t) return;
+  j.key("triage").begin_object();
+  j.key("valid").boolean(t->valid);
+  j.key("driverCount").unsigned_number(t->header.driver_count);
+  j.key("sizeOfDump").hex(t->header.size_of_dump);
+  j.key("topOfStack").hex(t->header.top_of_stack);
+  j.key("sizeOfCallStack").hex(t->header.size_of_call_stack);
+  j.key("servicePackBuild").unsigned_number(t->header.service_pack_build);
+  j.key("triageOptions").hex(t->header.triage_options);
+  j.key("unloadedDrivers").begin_array();
+  for (const TriageUnloadedDriver& u : t->unloaded_drivers) {
+    j.begin_object().key("name").string(u.name).key("start").hex(u.start).key("end").hex(u.end).end_object();
+  }
+  j.end_array();
+  j.key("dataBlocks").begin_array();
+  for (const TriageDataBlock& b : t->data_blocks) {
+    j.begin_object()
+        .key("address")
+        .hex(b.va.value)
+        .key("fileOffset")
+        .hex(b.file_offset.value)
+        .key("size")
+        .hex(b.size)
+        .end_object();
+  }
+  j.end_array();
+  j.key("brokenDriver");
+  if (t->broken_driver) {
+    j.string(t->broken_driver->name);
+  } else {
+    j.null();
+  }
   j.end_object();
 }
 
@@ -111,15 +215,23 @@ void write_warnings(JsonWriter& j, const std::vector<Warning>& warnings) {
 }  // namespace
 
 std::string summary_json(Dump& dump, const SummaryOptions& options) {
+  const Analysis analysis = analyze(dump);
   JsonWriter j(options.pretty);
   j.begin_object();
   j.key("tool").begin_object().key("name").string(kToolName).key("version").string(kToolVersion).end_object();
   if (!options.file_name.empty()) j.key("file").string(options.file_name);
   write_header(j, dump);
   write_bugcheck(j, dump.header());
+  write_context(j, analysis.context);
+  write_exception(j, analysis.exception);
+  write_physical_memory(j, dump);
+  write_modules(j, analysis.modules.modules);
+  write_culprit(j, analysis.culprit);
+  write_stack(j, analysis.stack);
+  write_triage(j, dump.triage());
   std::vector<Warning> warnings = dump.warnings();
-  write_context(j, dump.header(), warnings);
-  write_exception(j, dump.header(), warnings);
+  warnings.insert(warnings.end(), analysis.warnings.begin(), analysis.warnings.end());
+  warnings.insert(warnings.end(), analysis.modules.warnings.begin(), analysis.modules.warnings.end());
   write_warnings(j, warnings);
   j.end_object();
   return j.str();

@@ -14,6 +14,8 @@
 #include "kdmp/physmem.hpp"
 #include "kdmp/result.hpp"
 #include "kdmp/source.hpp"
+#include "kdmp/triage.hpp"
+#include "kdmp/virtual_memory.hpp"
 #include "kdmp/warning.hpp"
 
 namespace kdmp {
@@ -54,6 +56,15 @@ class Dump final : public PhysicalReader {
   // The first present PFN >= pfn.
   std::optional<uint64_t> next_physical_page(uint64_t pfn) const { return physical_.next_present(pfn); }
 
+  // --- Virtual memory ---
+  // The dump's virtual address space: the page-table walker over physical memory (from the header's
+  // DirectoryTableBase, or `dtb`), or a triage dump's saved regions. It refers to this Dump: don't move the Dump
+  // while it is alive.
+  Result<std::unique_ptr<VirtualMemory>> virtual_memory(std::optional<uint64_t> dtb = std::nullopt);
+
+  // --- Triage (DumpType 4) ---
+  const TriageDump* triage() const { return triage_.get(); }
+
  private:
   Dump() = default;
   // Reads as far as possible; when it stops short, *stop says why (where = the first unread gpa).
@@ -63,6 +74,7 @@ class Dump final : public PhysicalReader {
   DumpHeader header_;
   std::vector<Warning> warnings_;
   PhysicalIndex physical_;
+  std::unique_ptr<TriageDump> triage_;  // on the heap so TriageMemory may refer to it across moves of the Dump
 };
 
 }  // namespace kdmp

@@ -1,0 +1,29 @@
+// What crashed: the crashing CPU's context and exception, the loaded modules, the stack scan and the culprit,
+// computed once from an opened dump. Full, bitmap and RDMP dumps walk page tables for this; triage dumps use
+// their saved driver list and saved regions.
+#pragma once
+#include <optional>
+#include <vector>
+
+#include "kdmp/context.hpp"
+#include "kdmp/culprit.hpp"
+#include "kdmp/dump.hpp"
+#include "kdmp/exception.hpp"
+#include "kdmp/modules.hpp"
+#include "kdmp/stack.hpp"
+#include "kdmp/warning.hpp"
+
+namespace kdmp {
+
+struct Analysis {
+  std::optional<Context> context;
+  std::optional<ExceptionRecord> exception;
+  ModuleList modules;  // kernel and user modules, sorted by base; their warnings included
+  StackScan stack;
+  Culprit culprit;
+  std::vector<Warning> warnings;  // why a part is missing (no context, no virtual memory, ...) plus the stack's
+};
+
+Analysis analyze(Dump& dump);
+
+}  // namespace kdmp

@@ -1,0 +1,66 @@
+#include "kdmp/analysis.hpp"
+
+#include <algorithm>
+
+namespace kdmp {
+
+namespace {
+
+// A triage dump has no PsLoadedModuleList to walk: the kernel saved its driver list instead.
+ModuleList triage_modules(const TriageDump& triage) {
+  ModuleList out;
+  for (const TriageDriver& d : triage.drivers) {
+    Module m;
+    m.name = d.name;
+    m.path = d.name;
+    m.base = d.base;
+    m.size = d.size_of_image;
+    m.checksum = d.checksum;
+    m.timestamp = d.time_date_stamp;
+    m.kind = ModuleKind::Kernel;
+    out.modules.push_back(std::move(m));
+  }
+  std::stable_sort(out.modules.begin(), out.modules.end(),
+                   [](const Module& a, const Module& b) { return a.base < b.base; });
+  return out;
+}
+
+}  // namespace
+
+Analysis analyze(Dump& dump) {
+  Analysis a;
+  const DumpHeader& header = dump.header();
+
+  if (auto ctx = parse_context(header); ctx.ok()) {
+    a.context = std::move(ctx).value();
+  } else {
+    a.warnings.push_back({"no-context", ctx.error().message});
+  }
+  if (auto e = parse_exception(header); e.ok()) {
+    a.exception = std::move(e).value();
+  } else {
+    a.warnings.push_back({"no-exception", e.error().message});
+  }
+
+  auto vm = dump.virtual_memory();
+  if (!vm.ok()) {
+    a.warnings.push_back({"no-virtual-memory", vm.error().message});
+  } else if (dump.triage()) {
+    a.modules = triage_modules(*dump.triage());
+  } else {
+    // Without a context the kernel module list can still be walked; user modules need the crashing thread.
+    Context none;
+    none.machine = header.machine_image_type;
+    a.modules = load_modules(**vm, header, a.context ? *a.context : none);
+  }
+
+  if (vm.ok() && a.context && a.context->stack_pointer != 0) {
+    a.stack = scan_stack(**vm, a.context->stack_pointer, a.context->machine, a.modules.modules);
+    a.warnings.insert(a.warnings.end(), a.stack.warnings.begin(), a.stack.warnings.end());
+  }
+  a.culprit = find_culprit(culprit_evidence(header, a.context ? &*a.context : nullptr), a.modules.modules,
+                           a.stack.entries);
+  return a;
+}
+
+}  // namespace kdmp
