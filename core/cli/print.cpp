@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "kdmp/analysis.hpp"
 #include "kdmp/bugcheck.hpp"
 #include "kdmp/context.hpp"
 #include "kdmp/exception.hpp"
@@ -108,15 +109,97 @@ int print_exception(const Dump& dump) {
   return 0;
 }
 
+// "fffff80312345000: 00 11 ... |................|": address, 16 bytes, ASCII.
+void hexdump(uint64_t address, std::span<const uint8_t> data) {
+  for (size_t row = 0; row < data.size(); row += 16) {
+    std::printf("%016llx: ", static_cast<unsigned long long>(address + row));
+    for (size_t i = 0; i < 16; ++i) {
+      if (row + i < data.size()) {
+        std::printf("%02x ", data[row + i]);
+      } else {
+        std::printf("   ");
+      }
+    }
+    std::printf("|");
+    for (size_t i = 0; i < 16 && row + i < data.size(); ++i) {
+      const uint8_t c = data[row + i];
+      std::putchar(c > 0x20 && c < 0x7f ? c : '.');
+    }
+    std::printf("|\n");
+  }
+}
+
+int print_modules(Dump& dump) {
+  const Analysis analysis = analyze(dump);
+  for (const Module& m : analysis.modules.modules) {
+    std::printf("%016llx-%016llx: %s (%s)\n", static_cast<unsigned long long>(m.base),
+                static_cast<unsigned long long>(m.base + m.size), m.path.empty() ? m.name.c_str() : m.path.c_str(),
+                module_kind_name(m.kind));
+  }
+  for (const Warning& w : analysis.modules.warnings) {
+    std::fprintf(stderr, "warning: %s: %s\n", w.code.c_str(), w.message.c_str());
+  }
+  return 0;
+}
+
+// Reads as much as possible at va: up to the first unreadable address.
+Result<size_t> read_virtual(VirtualMemory& vm, uint64_t va, std::span<uint8_t> out) {
+  auto st = vm.read_virtual_exact(Gva(va), out);
+  if (st.ok()) return out.size();
+  const Error first = st.error();
+  if (first.where <= va || first.where - va >= out.size()) return first;
+  const size_t readable = static_cast<size_t>(first.where - va);
+  auto again = vm.read_virtual_exact(Gva(va), out.first(readable));
+  if (!again.ok()) return again.error();
+  return readable;
+}
+
+int print_memory(Dump& dump, const Options& o) {
+  std::vector<uint8_t> buffer(o.len);
+  if (!o.mem_address) {
+    // The first --len bytes of every physical page, as the reference does.
+    int rc = 0;
+    dump.for_each_physical_page([&](uint64_t pfn) {
+      auto st = dump.read_physical_exact(Gpa(pfn << 12), buffer);
+      if (!st.ok()) {
+        std::fprintf(stderr, "kdmp-parser: %s\n", st.error().message.c_str());
+        rc = 1;
+        return true;
+      }
+      hexdump(pfn << 12, buffer);
+      return true;
+    });
+    return rc;
+  }
+  const uint64_t address = *o.mem_address;
+  Result<size_t> got = size_t{0};
+  if (o.virt) {
+    auto vm = dump.virtual_memory(o.dtb);
+    if (!vm.ok()) {
+      std::printf("There is no virtual memory available for %s: %s\n", hex(address).c_str(),
+                  vm.error().message.c_str());
+      return 1;
+    }
+    got = read_virtual(**vm, address, buffer);
+  } else {
+    got = dump.read_physical(Gpa(address), buffer);
+  }
+  if (!got.ok()) {
+    std::printf("There is no %s memory available for %s: %s\n", o.virt ? "virtual" : "physical",
+                hex(address).c_str(), got.error().message.c_str());
+    return 1;
+  }
+  hexdump(address, std::span<const uint8_t>(buffer).first(*got));
+  return 0;
+}
+
 int run_text_commands(Dump& dump, const Options& o) {
   int rc = 0;
   if (o.dump_headers) print_headers(dump);
   if (o.context_record) rc |= print_context(dump);
   if (o.exception_record) rc |= print_exception(dump);
-  if (o.mem || o.modules) {
-    std::fprintf(stderr, "kdmp-parser: this build reads headers only\n");
-    return 1;
-  }
+  if (o.modules) rc |= print_modules(dump);
+  if (o.mem) rc |= print_memory(dump, o);
   return rc;
 }
 

@@ -1,0 +1,79 @@
+// The kdmp-parser command line, run as a process on fixture files.
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <string>
+
+#include "catalog.hpp"
+
+namespace {
+
+struct Run {
+  int status;
+  std::string out;
+};
+
+Run run_cli(const std::string& args) {
+  const std::string command = std::string(KDMP_CLI_PATH) + " " + args + " 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  std::string out;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
+  const int status = pclose(pipe);
+  return {WEXITSTATUS(status), out};
+}
+
+std::string fixture(const std::string& name) {
+  static const std::filesystem::path dir = [] {
+    auto d = std::filesystem::temp_directory_path() / ("kdmp-cli-test-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(d);
+    for (const auto& f : kdmp::fixtures::all_fixture_files()) kdmp::fixtures::write_file((d / f.name).string(), f.bytes);
+    return d;
+  }();
+  return (dir / name).string();
+}
+
+}  // namespace
+
+TEST_CASE("kdmp-parser --dump-headers prints every field", "[cli]") {
+  auto r = run_cli("--dump-headers " + fixture("full-two-runs.dmp"));
+  CHECK(r.status == 0);
+  CHECK_THAT(r.out, Catch::Contains("DUMP_HEADER64 {"));
+  CHECK_THAT(r.out, Catch::Contains("DirectoryTableBase     0x1aa000"));
+  CHECK_THAT(r.out, Catch::Contains("BugCheckCode           0x3b (SYSTEM_SERVICE_EXCEPTION)"));
+  CHECK_THAT(r.out, Catch::Contains("DumpType               0x1 (Full)"));
+  CHECK_THAT(r.out, Catch::Contains("2024-03-01T12:34:56.789Z"));
+}
+
+TEST_CASE("kdmp-parser --mem reads physical memory like the reference", "[cli]") {
+  SECTION("every page, --len bytes each") {
+    auto r = run_cli("--mem --len 16 " + fixture("full-two-runs.dmp"));
+    CHECK(r.status == 0);
+    CHECK_THAT(r.out, Catch::StartsWith("0000000000001000: 00 10 00 00 00 00 00 00 08 10 00 00 00 00 00 00 |"));
+    CHECK_THAT(r.out, Catch::Contains("0000000000011000: 00 10 01 00"));
+  }
+  SECTION("at an address, stopping at the first missing page") {
+    auto r = run_cli("--mem=0x4ff8 --len 32 " + fixture("full-two-runs.dmp"));
+    CHECK(r.status == 0);
+    CHECK(r.out == "0000000000004ff8: f8 4f 00 00 00 00 00 00                         |.O......|\n");
+  }
+  SECTION("a missing address says why") {
+    auto r = run_cli("--mem=0x8000 " + fixture("full-two-runs.dmp"));
+    CHECK(r.status == 1);
+    CHECK_THAT(r.out, Catch::Contains("There is no physical memory available for 0x8000"));
+  }
+}
+
+TEST_CASE("kdmp-parser errors", "[cli]") {
+  CHECK(run_cli("--bogus x").status == 2);
+  CHECK(run_cli("").status == 2);
+  auto r = run_cli(fixture("user-minidump.dmp"));
+  CHECK(r.status == 1);
+  CHECK_THAT(r.out, Catch::Contains("user-mode minidump"));
+  CHECK_THAT(run_cli("-V").out, Catch::StartsWith("kdmp-parser 0.1.0"));
+}
