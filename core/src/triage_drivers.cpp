@@ -226,40 +226,4 @@ void parse_broken_driver(Parse& p) {
   p.out.broken_driver = std::move(broken);
 }
 
-std::string utf16le_to_utf8(std::span<const uint8_t> bytes) {
-  std::string out;
-  out.reserve(bytes.size() / 2);
-  auto put = [&out](uint32_t cp) {
-    if (cp < 0x80) {
-      out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-      out += static_cast<char>(0xc0 | (cp >> 6));
-      out += static_cast<char>(0x80 | (cp & 0x3f));
-    } else if (cp < 0x10000) {
-      out += static_cast<char>(0xe0 | (cp >> 12));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
-      out += static_cast<char>(0x80 | (cp & 0x3f));
-    } else {
-      out += static_cast<char>(0xf0 | (cp >> 18));
-      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3f));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
-      out += static_cast<char>(0x80 | (cp & 0x3f));
-    }
-  };
-  const size_t units = bytes.size() / 2;
-  for (size_t i = 0; i < units; ++i) {
-    const uint32_t u = le::u16(bytes, 2 * i);
-    if (u >= 0xd800 && u < 0xdc00 && i + 1 < units) {
-      const uint32_t lo = le::u16(bytes, 2 * (i + 1));
-      if (lo >= 0xdc00 && lo < 0xe000) {
-        put(0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00));
-        ++i;
-        continue;
-      }
-    }
-    put(u >= 0xd800 && u < 0xe000 ? 0xfffd : u);
-  }
-  return out;
-}
-
 }  // namespace kdmp::triage

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "kdmp/triage.hpp"
+#include "kdmp/utf16.hpp"
 
 namespace kdmp::triage {
 
@@ -44,7 +45,5 @@ void parse_broken_driver(Parse& p);
 void parse_data_blocks(Parse& p);
 void build_regions(Parse& p);
 
-// UTF-16LE code units to UTF-8; an unpaired surrogate becomes U+FFFD.
-std::string utf16le_to_utf8(std::span<const uint8_t> bytes);
 
 }  // namespace kdmp::triage

@@ -12,6 +12,7 @@
 #include "kdmp/context.hpp"
 #include "kdmp/header.hpp"
 #include "kdmp/virtual_memory.hpp"
+#include "kdmp/utf16.hpp"
 #include "kdmp/warning.hpp"
 
 namespace kdmp {
@@ -76,7 +77,5 @@ ModuleList load_modules(VirtualMemory& vm, const DumpHeader& header, const Conte
 // The module containing address, or nullptr. `modules` must be sorted by base (as load_modules returns them).
 const Module* find_module(const std::vector<Module>& modules, uint64_t address);
 
-// UTF-16LE to UTF-8; unpaired surrogates become U+FFFD, and the text ends at the first NUL.
-std::string utf16le_to_utf8(std::span<const uint8_t> bytes);
 
 }  // namespace kdmp
