@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds everything, incrementally: native core + tests + CLI (build/), the wasm module (build-wasm/), the fixture
-# dumps (build/fixtures/), then the site (dist/). Run scripts/setup.sh first.
+# dumps (build/fixtures/), then the site (dist/) and the npm package (build/npm/). Run scripts/setup.sh first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$PATH"
@@ -55,5 +55,12 @@ if changed_since dist/.stamp "${site_inputs[@]}"; then
   step "site (dist/)"
   vite build --logLevel warn
   touch dist/.stamp
+fi
+# The npm package (build/npm): the library entries, the worker, the glue and the wasm, declarations.
+package_inputs=(web/src wasm build-wasm/wasm/kdmpview.js build-wasm/wasm/kdmpview.wasm scripts/build-package.mjs tsconfig*.json package-lock.json)
+if changed_since build/npm.stamp "${package_inputs[@]}"; then
+  step "npm package (build/npm/)"
+  node scripts/build-package.mjs
+  touch build/npm.stamp
 fi
 step "done"

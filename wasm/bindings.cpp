@@ -1,23 +1,36 @@
 // The embind layer between kdmp_core and JavaScript. It only converts: a JS byte source becomes a kdmp::ByteSource,
-// results become plain JS values. No exception crosses the boundary: failures come back as { ok: false, error }.
+// "0x..." strings become addresses, results become plain JS values. No exception crosses the boundary: every
+// function returns { ok: true, ... } or { ok: false, error: { code, message, where } }, bad arguments included.
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
+#include <span>
 #include <vector>
 
 #include "kdmp/dump.hpp"
 #include "kdmp/header.hpp"
+#include "kdmp/paging.hpp"
 #include "kdmp/result.hpp"
 #include "kdmp/summary.hpp"
+#include "kdmp/triage.hpp"
+#include "kdmp/virtual_reader.hpp"
 
 namespace {
 
 using emscripten::val;
+
+// The most bytes one read returns: reads are copied through the wasm heap, which must stay small whatever the
+// dump's size (the caller splits bigger reads).
+constexpr double kMaxRead = 16 * 1024 * 1024;
+// Virtual address spaces kept open at once (each holds a translation cache); the oldest goes first.
+constexpr size_t kMaxAddressSpaces = 8;
 
 // JS numbers are exact integers up to 2^53; offsets and sizes cross as double.
 bool is_offset(double v) { return std::isfinite(v) && v >= 0 && v <= 9007199254740992.0 && std::floor(v) == v; }
@@ -34,6 +47,55 @@ val failure(const kdmp::Error& e) {
   val result = val::object();
   result.set("ok", false);
   result.set("error", error_value(e));
+  return result;
+}
+
+val invalid(std::string message, uint64_t where = 0) {
+  return failure(kdmp::make_error(kdmp::ErrorCode::InvalidArgument, std::move(message), where));
+}
+
+val success() {
+  val result = val::object();
+  result.set("ok", true);
+  return result;
+}
+
+// "0x" followed by 1 to 16 hex digits, either case: the one spelling of a 64-bit value across the boundary.
+std::optional<uint64_t> parse_hex(const val& v) {
+  if (!v.isString()) return std::nullopt;
+  const std::string s = v.as<std::string>();
+  if (s.size() < 3 || s.size() > 18 || s[0] != '0' || (s[1] != 'x' && s[1] != 'X')) return std::nullopt;
+  uint64_t value = 0;
+  for (size_t i = 2; i < s.size(); ++i) {
+    const char c = s[i];
+    unsigned digit;
+    if (c >= '0' && c <= '9') digit = c - '0';
+    else if (c >= 'a' && c <= 'f') digit = c - 'a' + 10;
+    else if (c >= 'A' && c <= 'F') digit = c - 'A' + 10;
+    else return std::nullopt;
+    value = value << 4 | digit;
+  }
+  return value;
+}
+
+const char* const kHexExpected = " must be a \"0x...\" string of 1 to 16 hex digits";
+
+// A read's buffer, left uninitialised: zeroing 1 MiB costs more than a failed read (the search makes many).
+class Buffer {
+ public:
+  explicit Buffer(size_t size) : bytes_(size == 0 ? nullptr : new uint8_t[size]), size_(size) {}
+  std::span<uint8_t> span() { return {bytes_.get(), size_}; }
+  size_t size() const { return size_; }
+
+ private:
+  std::unique_ptr<uint8_t[]> bytes_;
+  size_t size_;
+};
+
+// { ok: true, bytes: Uint8Array } with a copy of the first n bytes of buffer.
+val bytes_result(Buffer& buffer, size_t n) {
+  val result = success();
+  result.set("bytes", val::global("Uint8Array").new_(emscripten::typed_memory_view(n, buffer.span().data())));
   return result;
 }
 
@@ -74,19 +136,15 @@ class DumpHandle {
 
   // { ok: true, bytes: Uint8Array (a copy, shorter only at the end of the file) } or { ok: false, error }.
   val readFile(double offset, double length) {
-    if (!is_offset(offset) || !is_offset(length)) {
-      return failure(kdmp::make_error(kdmp::ErrorCode::InvalidArgument, "offset and length must be integers >= 0"));
-    }
+    if (!is_offset(offset) || !is_offset(length)) return invalid("offset and length must be integers >= 0");
+    if (length > kMaxRead) return invalid("a read returns at most 16 MiB");
     const uint64_t size = dump_.file_size();
     const uint64_t start = static_cast<uint64_t>(offset);
     const uint64_t count = start >= size ? 0 : std::min<uint64_t>(static_cast<uint64_t>(length), size - start);
-    std::vector<uint8_t> buffer(count);
-    auto n = dump_.read_file(start, buffer);
+    Buffer buffer(static_cast<size_t>(count));
+    auto n = dump_.read_file(start, buffer.span());
     if (!n.ok()) return failure(n.error());
-    val result = val::object();
-    result.set("ok", true);
-    result.set("bytes", val::global("Uint8Array").new_(emscripten::typed_memory_view(n.value(), buffer.data())));
-    return result;
+    return bytes_result(buffer, n.value());
   }
 
   // [{ name, offset, size }] for this dump's header layout.
@@ -102,21 +160,159 @@ class DumpHandle {
     return fields;
   }
 
+  // Physical memory at `address`: { ok: true, bytes } (shorter when the read reaches a page the dump does not
+  // hold) or { ok: false, error } when not even the first byte is there (`where` = that address).
+  val readPhysical(val address, double length) {
+    const auto gpa = parse_hex(address);
+    if (!gpa) return invalid(std::string("the physical address") + kHexExpected);
+    if (!is_offset(length) || length > kMaxRead) return invalid("length must be an integer from 0 to 16 MiB");
+    Buffer buffer(static_cast<size_t>(length));
+    if (buffer.size() == 0) return bytes_result(buffer, 0);
+    auto n = dump_.read_physical(kdmp::Gpa(*gpa), buffer.span());
+    if (!n.ok()) return failure(n.error());
+    return bytes_result(buffer, n.value());
+  }
+
+  // Virtual memory at `address` through the page tables of `dtb` (default: the header's DirectoryTableBase), or a
+  // triage dump's saved regions (`dtb` then does not matter). As readPhysical: shorter at the first byte that
+  // cannot be read, an error when the first one cannot.
+  val readVirtual(val address, double length, val dtb) {
+    const auto va = parse_hex(address);
+    if (!va) return invalid(std::string("the virtual address") + kHexExpected);
+    if (!is_offset(length) || length > kMaxRead) return invalid("length must be an integer from 0 to 16 MiB");
+    std::optional<uint64_t> table;
+    if (!dtb.isUndefined() && !(table = parse_hex(dtb))) return invalid(std::string("the dtb") + kHexExpected);
+    auto memory = address_space(table);
+    if (!memory.ok()) return failure(memory.error());
+    Buffer buffer(static_cast<size_t>(length));
+    if (buffer.size() == 0) return bytes_result(buffer, 0);
+    if (auto* reader = dynamic_cast<kdmp::VirtualReader*>(*memory)) {
+      auto n = reader->read(kdmp::Gva(*va), buffer.span());
+      if (!n.ok()) return failure(n.error());
+      return bytes_result(buffer, n.value());
+    }
+    // Other providers (a triage dump's regions) only read exactly: on failure, `where` is the first byte they
+    // could not read, so read again up to it.
+    auto status = (*memory)->read_virtual_exact(kdmp::Gva(*va), buffer.span());
+    if (status.ok()) return bytes_result(buffer, buffer.size());
+    const uint64_t readable = status.error().where - *va;
+    if (status.error().where <= *va || readable >= buffer.size()) return failure(status.error());
+    auto prefix = (*memory)->read_virtual_exact(kdmp::Gva(*va), buffer.span().first(static_cast<size_t>(readable)));
+    if (!prefix.ok()) return failure(status.error());
+    return bytes_result(buffer, static_cast<size_t>(readable));
+  }
+  val readVirtualDefault(val address, double length) { return readVirtual(std::move(address), length, val::undefined()); }
+
+  // { ok: true, gpa, pageSize, pageBase, writable, user, executable, transition } or { ok: false, error }: the
+  // page-table walk of `address` (x64, ARM64, x86 PAE and non-PAE). A triage dump has no page tables: unsupported.
+  val translate(val address, val dtb) {
+    const auto va = parse_hex(address);
+    if (!va) return invalid(std::string("the virtual address") + kHexExpected);
+    std::optional<uint64_t> table;
+    if (!dtb.isUndefined() && !(table = parse_hex(dtb))) return invalid(std::string("the dtb") + kHexExpected);
+    auto memory = address_space(table);
+    if (!memory.ok()) return failure(memory.error());
+    auto* reader = dynamic_cast<kdmp::VirtualReader*>(*memory);
+    if (!reader) {
+      return failure(kdmp::make_error(kdmp::ErrorCode::Unsupported,
+                                      "a triage dump has no page tables: its virtual memory is the saved regions",
+                                      *va));
+    }
+    auto t = reader->translate(kdmp::Gva(*va));
+    if (!t.ok()) return failure(t.error());
+    val result = success();
+    result.set("gpa", kdmp::hex(t->gpa.value));
+    result.set("pageSize", static_cast<double>(t->page_size));
+    result.set("pageBase", kdmp::hex(t->page_base.value));
+    result.set("writable", t->writable);
+    result.set("user", t->user);
+    result.set("executable", t->executable);
+    result.set("transition", t->transition);
+    return result;
+  }
+  val translateDefault(val address) { return translate(std::move(address), val::undefined()); }
+
+  // { ok: true, mode: "x64" | "arm64" | "x86-pae" | "x86" | "triage", pointerSize, dtb } for the address space
+  // readVirtual and translate use by default.
+  val virtualMemoryInfo() {
+    auto memory = address_space(std::nullopt);
+    if (!memory.ok()) return failure(memory.error());
+    val result = success();
+    auto* reader = dynamic_cast<kdmp::VirtualReader*>(*memory);
+    result.set("mode", std::string(reader ? kdmp::paging_mode_name(reader->mode()) : "triage"));
+    result.set("pointerSize", (*memory)->pointer_size());
+    result.set("dtb", reader ? val(kdmp::hex(reader->dtb())) : val::null());
+    return result;
+  }
+
+  // A triage dump's saved virtual memory: [{ address, size, kind }], sorted by address; [] for other dumps.
+  val virtualRegions() const {
+    val regions = val::array();
+    if (const kdmp::TriageDump* triage = dump_.triage()) {
+      for (const kdmp::TriageRegion& r : triage->regions) {
+        val region = val::object();
+        region.set("address", kdmp::hex(r.va.value));
+        region.set("size", static_cast<double>(r.size));
+        region.set("kind", std::string(kdmp::triage_region_kind_name(r.kind)));
+        regions.call<void>("push", region);
+      }
+    }
+    return regions;
+  }
+
+  // The memory map: [{ base: "0x..." (physical address), pages: number }], merged and sorted.
+  val physicalRanges() const {
+    val ranges = val::array();
+    dump_.for_each_physical_range([&](const kdmp::PhysicalRange& r) {
+      val range = val::object();
+      range.set("base", kdmp::hex(r.first_pfn << 12));
+      range.set("pages", static_cast<double>(r.page_count));
+      ranges.call<void>("push", range);
+      return true;
+    });
+    return ranges;
+  }
+
+  // { ok: true, pfn: "0x..." | null }: the first page the dump holds at or after `pfn`, null when there is none.
+  val nextPhysicalPage(val pfn) const {
+    const auto from = parse_hex(pfn);
+    if (!from) return invalid(std::string("the pfn") + kHexExpected);
+    const auto next = dump_.next_physical_page(*from);
+    val result = success();
+    result.set("pfn", next ? val(kdmp::hex(*next)) : val::null());
+    return result;
+  }
+
  private:
+  // One VirtualMemory per DirectoryTableBase, kept so its translation cache outlives a call. The Dump does not
+  // move (this handle lives on the heap), as virtual_memory() requires.
+  kdmp::Result<kdmp::VirtualMemory*> address_space(std::optional<uint64_t> dtb) {
+    const uint64_t key = dtb.value_or(dump_.header().directory_table_base);
+    if (auto it = spaces_.find(key); it != spaces_.end()) return it->second.get();
+    auto memory = dump_.virtual_memory(dtb);
+    if (!memory.ok()) return memory.error();
+    if (spaces_.size() >= kMaxAddressSpaces) {
+      spaces_.erase(order_.front());
+      order_.erase(order_.begin());
+    }
+    order_.push_back(key);
+    return (spaces_[key] = std::move(memory).value()).get();
+  }
+
   kdmp::Dump dump_;
+  std::map<uint64_t, std::unique_ptr<kdmp::VirtualMemory>> spaces_;
+  std::vector<uint64_t> order_;  // keys of spaces_, oldest first
 };
 
 // { ok: true, dump: DumpHandle } or { ok: false, error: { code, message, where } }.
 val open(val source) {
   const val size = source["size"];
   if (!size.isNumber() || !is_offset(size.as<double>()) || source["read"].typeOf().as<std::string>() != "function") {
-    return failure(kdmp::make_error(kdmp::ErrorCode::InvalidArgument,
-                                    "a byte source is an object { size: number, read(offset, target): number }"));
+    return invalid("a byte source is an object { size: number, read(offset, target): number }");
   }
   auto dump = kdmp::Dump::open(std::make_unique<JsByteSource>(source, static_cast<uint64_t>(size.as<double>())));
   if (!dump.ok()) return failure(dump.error());
-  val result = val::object();
-  result.set("ok", true);
+  val result = success();
   // A unique_ptr hands ownership to the JS handle: its delete() destroys the DumpHandle.
   result.set("dump", val(std::make_unique<DumpHandle>(std::move(dump).value())));
   return result;
@@ -125,10 +321,20 @@ val open(val source) {
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(kdmpview) {
+  // readVirtual and translate take an optional dtb: embind overloads by argument count.
   emscripten::class_<DumpHandle>("DumpHandle")
       .function("summaryJson", &DumpHandle::summaryJson)
       .function("fileSize", &DumpHandle::fileSize)
       .function("readFile", &DumpHandle::readFile)
-      .function("headerFields", &DumpHandle::headerFields);
+      .function("headerFields", &DumpHandle::headerFields)
+      .function("readPhysical", &DumpHandle::readPhysical)
+      .function("readVirtual", &DumpHandle::readVirtual)
+      .function("readVirtual", &DumpHandle::readVirtualDefault)
+      .function("translate", &DumpHandle::translate)
+      .function("translate", &DumpHandle::translateDefault)
+      .function("virtualMemoryInfo", &DumpHandle::virtualMemoryInfo)
+      .function("virtualRegions", &DumpHandle::virtualRegions)
+      .function("physicalRanges", &DumpHandle::physicalRanges)
+      .function("nextPhysicalPage", &DumpHandle::nextPhysicalPage);
   emscripten::function("open", &open);
 }

@@ -23,8 +23,50 @@ export interface KdmpError {
   where: string;
 }
 
-export type OpenResult = { ok: true; dump: DumpHandle } | { ok: false; error: KdmpError };
-export type ReadResult = { ok: true; bytes: Uint8Array } | { ok: false; error: KdmpError };
+/** A 64-bit value as it crosses the boundary: "0x" and 1 to 16 hex digits (the binding returns lowercase). */
+export type HexString = `0x${string}`;
+
+export type Failure = { ok: false; error: KdmpError };
+export type OpenResult = { ok: true; dump: DumpHandle } | Failure;
+export type ReadResult = { ok: true; bytes: Uint8Array } | Failure;
+
+/** A page-table walk (kdmp::Translation). */
+export interface TranslationValue {
+  /** The physical address of the translated byte. */
+  gpa: HexString;
+  /** 0x1000, 0x200000, 0x400000 or 0x40000000. */
+  pageSize: number;
+  /** The virtual address where the page starts. */
+  pageBase: HexString;
+  writable: boolean;
+  user: boolean;
+  executable: boolean;
+  /** A not-present (transition) PTE that still names its frame: the data may be stale. */
+  transition: boolean;
+}
+export type TranslateResult = ({ ok: true } & TranslationValue) | Failure;
+
+/** kdmp::paging_mode_name, or "triage" for a triage dump's saved regions. */
+export type VirtualMemoryMode = 'x64' | 'arm64' | 'x86-pae' | 'x86' | 'triage';
+export type VirtualMemoryInfoResult =
+  | { ok: true; mode: VirtualMemoryMode; pointerSize: number; dtb: HexString | null }
+  | Failure;
+
+/** A stretch of virtual memory a triage dump saved. */
+export interface VirtualRegion {
+  address: HexString;
+  size: number;
+  /** "call stack", "data page", "data block", ... (kdmp::triage_region_kind_name) */
+  kind: string;
+}
+
+/** Present physical pages from `base` (a physical address). */
+export interface PhysicalRangeValue {
+  base: HexString;
+  pages: number;
+}
+
+export type NextPageResult = { ok: true; pfn: HexString | null } | Failure;
 
 /** One field of the dump header (kdmp::header_fields). */
 export interface HeaderField {
@@ -33,7 +75,10 @@ export interface HeaderField {
   size: number;
 }
 
-/** An opened dump. It lives in the wasm heap: call delete() when done. */
+/**
+ * An opened dump. It lives in the wasm heap: call delete() when done. Reads return copies of at most 16 MiB
+ * (`length` above that is an invalid-argument error). Addresses are "0x..." strings of up to 16 hex digits.
+ */
 export interface DumpHandle {
   /** The summary document (see web/src/summary.ts for its type). */
   summaryJson(): string;
@@ -41,12 +86,30 @@ export interface DumpHandle {
   /** A copy of the file's bytes at [offset, offset + length), cut at the end of the file. */
   readFile(offset: number, length: number): ReadResult;
   headerFields(): HeaderField[];
+  /** Physical memory: shorter than `length` when the read reaches a page the dump does not hold; an error (whose
+   *  `where` is `address`) when the first byte is not there. */
+  readPhysical(address: string, length: number): ReadResult;
+  /** Virtual memory through the page tables of `dtb` (default: the header's), or a triage dump's saved regions.
+   *  Shorter at the first byte that cannot be read; an error when the first one cannot. */
+  readVirtual(address: string, length: number, dtb?: string): ReadResult;
+  /** The page-table walk of `address`; unsupported for a triage dump. */
+  translate(address: string, dtb?: string): TranslateResult;
+  /** The default address space of readVirtual and translate. */
+  virtualMemoryInfo(): VirtualMemoryInfoResult;
+  /** A triage dump's saved regions, sorted; [] for other dumps. */
+  virtualRegions(): VirtualRegion[];
+  /** The memory map: present pages as merged, sorted ranges. */
+  physicalRanges(): PhysicalRangeValue[];
+  /** The first page the dump holds at or after `pfn` (null: none). */
+  nextPhysicalPage(pfn: string): NextPageResult;
   delete(): void;
   isDeleted(): boolean;
 }
 
 export interface KdmpModule {
   open(source: JsByteSource): OpenResult;
+  /** The wasm heap; its length is the module's memory size. */
+  readonly HEAPU8: Uint8Array;
 }
 
 export interface KdmpModuleOptions {

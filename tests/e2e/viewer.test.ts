@@ -2,31 +2,24 @@
 // that the page stays on its own origin and within its CSP.
 import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { serveStatic } from '../../scripts/static-server.mjs';
 import { cliSummary, fixture, paths } from '../wasm/support';
-
-// Flags from shared/toolchain.md: root needs --no-sandbox; the rest stop Chromium calling home on a closed network.
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-gpu',
-];
+import { launchChromium } from './browser';
 
 let server: { url: string; close: () => Promise<void> };
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 let requests: string[];
+let rangeRequests: string[];
 let problems: string[];
 let wasmContentType: string | undefined;
 
 beforeAll(async () => {
-  server = await serveStatic(paths.dist);
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+  // The fixtures sit on the same server, for ?url= (a dump that stays on its server).
+  server = await serveStatic(paths.dist, { mounts: { '/fixtures/': paths.fixtures } });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
@@ -36,11 +29,16 @@ afterAll(async () => {
 
 beforeEach(async () => {
   requests = [];
+  rangeRequests = [];
   problems = [];
   wasmContentType = undefined;
   context = await browser.newContext();
   // The context sees the requests of the page and of its worker.
-  context.on('request', (request) => requests.push(request.url()));
+  context.on('request', (request) => {
+    requests.push(request.url());
+    const range = request.headers()['range'];
+    if (range) rangeRequests.push(`${new URL(request.url()).pathname} ${range}`);
+  });
   context.on('response', (response) => {
     if (response.url().endsWith('.wasm')) wasmContentType = response.headers()['content-type'];
   });
@@ -135,5 +133,24 @@ describe('drag and drop', () => {
     }, bytes);
     await poll(() => page.locator('[data-field="bugcheckCode"]').textContent()).toBe('0x3b');
     expect(await page.locator('.dump-title').textContent()).toBe('dropped.dmp');
+  });
+});
+
+describe('a dump that stays on the server', () => {
+  it('opens ?url= with HTTP range requests', async () => {
+    await page.goto(`${server.url}?url=/fixtures/full-two-runs.dmp`);
+    await poll(() => page.locator('[data-field="bugcheckCode"]').textContent()).toBe('0x3b');
+    expect(await page.locator('.dump-title').textContent()).toBe('full-two-runs.dmp');
+    expect(await page.locator('.hexdump').textContent()).toMatch(/^00000000 {2}50 41 47 45 44 55 36 34/);
+    expect(rangeRequests.some((r) => /^\/fixtures\/full-two-runs\.dmp bytes=\d+-\d+$/.test(r))).toBe(true);
+    expect(problems).toEqual([]);
+  });
+
+  it('says why a URL cannot be opened', async () => {
+    await page.goto(`${server.url}?url=/fixtures/missing.dmp`);
+    const box = page.locator('.error-box');
+    await poll(() => box.isVisible()).toBe(true);
+    expect(await box.locator('.error-code').textContent()).toBe('source-failed');
+    expect(await box.locator('.error-message').textContent()).toContain('404');
   });
 });

@@ -161,3 +161,16 @@ describe('ownership', () => {
     expect(heapSize()).toBe(before);
   });
 });
+
+describe('kdmpview.d.ts', () => {
+  it('declares every function bindings.cpp binds, and nothing more', async () => {
+    const module = (await loadModule()) as unknown as Record<string, unknown> & { DumpHandle: { prototype: object } };
+    const embindOwn = new Set(['constructor', 'clone', 'delete', 'deleteLater', 'isAliasOf', 'isDeleted']);
+    const bound = Object.getOwnPropertyNames(module.DumpHandle.prototype).filter((n) => !embindOwn.has(n)).sort();
+    const declarations = readFileSync(new URL('../../wasm/kdmpview.d.ts', import.meta.url), 'utf8');
+    const body = /export interface DumpHandle \{([\s\S]*?)\n\}/.exec(declarations)![1]!;
+    const declared = [...body.matchAll(/^\s+(\w+)\(/gm)].map((m) => m[1]!).filter((n) => !embindOwn.has(n)).sort();
+    expect(declared).toEqual(bound);
+    expect(typeof module['open']).toBe('function');
+  });
+});

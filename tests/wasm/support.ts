@@ -1,6 +1,8 @@
 // Shared by the Node tests: the wasm module (loaded once per test file), the fixture files, the native CLI.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import createKdmpModule, { type KdmpModule } from '@wasm/kdmpview';
 
@@ -10,6 +12,8 @@ export const paths = {
   wasm: `${root}build-wasm/wasm/kdmpview.wasm`,
   fixtures: `${root}build/fixtures/`,
   cli: `${root}build/core/kdmp-parser`,
+  makeFixtures: `${root}build/tests/make-fixtures`,
+  npm: `${root}build/npm/`,
   dist: `${root}dist/`,
 };
 
@@ -31,4 +35,13 @@ export function loadModule(): Promise<KdmpModule> {
 /** What `kdmp-parser --json <file>` prints, parsed. */
 export function cliSummary(file: string): Record<string, unknown> {
   return JSON.parse(execFileSync(paths.cli, ['--json', file], { encoding: 'utf8' })) as Record<string, unknown>;
+}
+
+/** A sparse bitmap dump of `gib` GiB of RAM (every page present, page data a hole, so it takes a few MiB on disk) in
+ *  a fresh temporary directory, made by `make-fixtures --sparse-bitmap`; remove() deletes it. */
+export function sparseBitmapDump(gib: number): { file: string; size: number; remove: () => void } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'kdmpview-sparse-'));
+  const file = path.join(dir, `sparse-${gib}g.dmp`);
+  execFileSync(paths.makeFixtures, ['--sparse-bitmap', file, String(gib)]);
+  return { file, size: statSync(file).size, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }

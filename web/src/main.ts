@@ -1,5 +1,8 @@
-// The page: open a dump (drop, pick, or the sample), ask the worker for its summary and first bytes, show them.
-import { DumpClient } from './client';
+// The page: open a dump (drop, pick, the sample, or ?url= on this server), ask the worker for its summary and first
+// bytes, show them.
+import { openDumpInWorker } from './api/browser';
+import { KdmpError } from './api/errors';
+import type { DumpHandle, DumpSource } from './api/types';
 import { renderError } from './views/error-view';
 import { renderHexDump } from './views/hex-view';
 import { renderSummary } from './views/summary-view';
@@ -19,29 +22,49 @@ const sampleButton = byId<HTMLButtonElement>('open-sample');
 const statusLine = byId<HTMLElement>('status');
 const output = byId<HTMLElement>('output');
 
-const client = new DumpClient(new Worker(new URL('./worker/worker.ts', import.meta.url), { type: 'module' }));
+// Each dump gets its own worker; opening the next one closes the previous one (and ends its worker).
+let current: DumpHandle | undefined;
+let generation = 0;
+const createWorker = () => new Worker(new URL('./worker/worker.ts', import.meta.url), { type: 'module' });
 
 function setStatus(text: string): void {
   statusLine.textContent = text;
 }
 
-async function openDump(file: Blob, name: string): Promise<void> {
+async function openDump(source: DumpSource, name: string): Promise<void> {
+  const mine = ++generation;
   setStatus(`Opening ${name}…`);
   output.replaceChildren();
-  const opened = await client.request('open', { file });
-  if (!opened.ok) {
+  const previous = current;
+  current = undefined;
+  void previous?.close();
+  let dump: DumpHandle;
+  try {
+    dump = await openDumpInWorker(source, { createWorker });
+  } catch (e) {
+    if (mine !== generation) return;
     setStatus('');
-    output.replaceChildren(renderError(name, opened.error));
+    const error = e instanceof KdmpError ? e : { code: 'internal-error', message: String(e) };
+    output.replaceChildren(renderError(name, { code: error.code, message: error.message }));
     return;
   }
-  const { summary } = opened.body;
+  if (mine !== generation) {
+    void dump.close();
+    return;
+  }
+  current = dump;
+  const summary = await dump.summary();
   const title = el('h2', { className: 'dump-title', text: name });
   const subtitle = el('p', { className: 'dump-subtitle', text: `${summary.header.dumpTypeName} dump · ${summary.header.machineName} · bugcheck ${summary.bugcheck.code} ${summary.bugcheck.name}` });
   output.replaceChildren(title, subtitle, renderSummary(summary));
 
-  const head = await client.request('readFile', { offset: 0, length: HEX_PREVIEW_BYTES });
   const hexPanel = el('section', { className: 'panel panel-hex' }, [el('h3', { text: `First ${HEX_PREVIEW_BYTES} bytes of the file` })]);
-  hexPanel.append(head.ok ? renderHexDump(head.body.bytes, head.body.offset) : el('p', { className: 'error-message', text: head.error.message }));
+  try {
+    hexPanel.append(renderHexDump(await dump.readFile(0n, HEX_PREVIEW_BYTES), 0));
+  } catch (e) {
+    hexPanel.append(el('p', { className: 'error-message', text: e instanceof Error ? e.message : String(e) }));
+  }
+  if (mine !== generation) return;
   output.append(hexPanel);
   setStatus(`Opened ${name}.`);
 }
@@ -80,3 +103,8 @@ document.addEventListener('drop', (event) => {
   dropZone.classList.remove('dragging');
   openFirst(event.dataTransfer?.files);
 });
+
+// ?url=/dumps/MEMORY.DMP opens a dump that stays on this server, read with HTTP range requests (the CSP keeps the
+// page on its own origin).
+const dumpUrl = new URLSearchParams(location.search).get('url');
+if (dumpUrl) void openDump(dumpUrl, decodeURIComponent(dumpUrl.split('/').pop() || dumpUrl));

@@ -10,7 +10,64 @@ export interface Summary {
   file?: string;
   header: SummaryHeader;
   bugcheck: Bugcheck;
+  /** The crashing CPU's registers by lower-case name ("rax", "rip", ...; "x0", "pc", ...; "eax", "eip", ...). */
+  context: Record<string, Hex> | null;
+  exception: SummaryException | null;
+  physicalMemory: { pages: number; ranges: { base: Hex; pages: number }[] };
+  modules: SummaryModule[];
+  culprit: Culprit | null;
+  stack: { start: Hex; bytesRead: number; entries: StackEntry[] };
+  /** Triage dumps (DumpType 4) only. */
+  triage?: SummaryTriage;
   warnings: SummaryWarning[];
+}
+
+export interface SummaryException {
+  code: Hex;
+  name: string;
+  flags: Hex;
+  address: Hex;
+  parameters: Hex[];
+}
+
+export interface SummaryModule {
+  name: string;
+  path: string;
+  base: Hex;
+  size: Hex;
+  checksum: Hex;
+  timestamp: Hex;
+  /** kdmp::module_kind_name: "kernel", "user", ... */
+  kind: string;
+}
+
+export interface Culprit {
+  module: string;
+  base: Hex;
+  address: Hex;
+  offset: Hex;
+  reason: string;
+}
+
+export interface StackEntry {
+  stackAddress: Hex;
+  value: Hex;
+  module: string;
+  offset: Hex;
+  probableReturn: boolean;
+}
+
+export interface SummaryTriage {
+  valid: boolean;
+  driverCount: number;
+  sizeOfDump: Hex;
+  topOfStack: Hex;
+  sizeOfCallStack: Hex;
+  servicePackBuild: number;
+  triageOptions: Hex;
+  unloadedDrivers: { name: string; start: Hex; end: Hex }[];
+  dataBlocks: { address: Hex; fileOffset: Hex; size: Hex }[];
+  brokenDriver: string | null;
 }
 
 export interface SummaryHeader {
@@ -42,7 +99,10 @@ export interface SummaryHeader {
 export interface Bugcheck {
   code: Hex;
   name: string;
+  description: string;
   parameters: [Hex, Hex, Hex, Hex];
+  /** What each parameter means for this bug check, when known. */
+  parameterMeanings: [string | null, string | null, string | null, string | null];
 }
 
 export interface SummaryWarning {

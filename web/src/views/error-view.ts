@@ -9,6 +9,8 @@ const HINTS: Record<string, string> = {
   'unsupported-dump-type': 'This kind of dump is not supported yet.',
   'unknown-dump-type': 'The header names a dump type kdmpview does not know.',
   'wasm-load-failed': 'The viewer could not start its parser.',
+  'source-failed': 'The dump could not be read from where it is (a server must answer HTTP range requests).',
+  'worker-failed': 'The viewer\'s parser stopped unexpectedly.',
 };
 
 export function renderError(name: string, error: ReplyError): HTMLElement {

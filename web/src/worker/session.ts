@@ -1,72 +1,267 @@
-// The worker's side of the protocol: holds the open dump and answers requests. It runs without a DOM, so the tests
-// drive it in Node with a byte source over bytes; the worker drives it with BlobSource.
+// The worker's side of the protocol: holds the open dump and answers requests. It runs without a DOM, so the same
+// class serves the browser's worker (worker.ts, over BlobSource or HttpRangeSource) and Node, in-process (over
+// NodeFileSource); the tests drive it in Node.
+//
+// Requests are handled in the order they arrive, one at a time, except that a search, once started, runs in the
+// background (a chunk at a time, giving the event loop a turn in between), so reads and a `cancel` are answered
+// while it runs. Opening or closing a dump ends the searches running on the previous one (as cancelled).
 import type { DumpHandle, JsByteSource, KdmpModule } from '@wasm/kdmpview';
-import { WorkerErrorCode, type Reply, type ReplyError, type Request, type Requests, type RequestType } from '../protocol';
+import { fromHex, hexToSafeNumber, isHex, toHex } from '../hex';
+import { MAX_PATTERN_BYTES } from '../pattern';
+import {
+  WorkerErrorCode, type BytesReply, type OpenBody, type OpenSource, type Progress, type Reply, type ReplyError,
+  type Request, type Requests, type RequestType, type SearchBody,
+} from '../protocol';
 import { parseSummary } from '../summary';
+import { runSearch, SearchFailure, walkFile, walkPhysical, walkVirtual, type Walk } from './search';
 
-/** Bytes for one readFile request at most: the page asks for screenfuls, not whole dumps. */
-export const MAX_READ = 16 * 1024 * 1024;
+/** Bytes one read request returns at most: the page asks for screenfuls, not whole dumps. Bigger reads are split
+ *  into calls of the binding's 16 MiB maximum, so the wasm heap stays small. */
+export const MAX_READ = 64 * 1024 * 1024;
+const BINDING_READ = 16 * 1024 * 1024;
+export const DEFAULT_MAX_RESULTS = 1000;
+export const MAX_RESULTS = 100_000;
+const TOP_OF_64_BITS = (1n << 64n) - 1n;
+
+/** A byte source the session can close when the dump is (NodeFileSource has close()). */
+export type SessionSource = JsByteSource & { close?(): void };
+
+/** Turns an open request's source into a byte source; may throw (the error's message is shown). */
+export type SourceFactory = (source: OpenSource) => SessionSource;
+
+/** Loads the wasm module; `wasmUrl` is the open request's, when it has one. Called once. */
+export type ModuleLoader = (wasmUrl?: string) => Promise<KdmpModule>;
 
 type Outcome<T extends RequestType> = { ok: true; body: Requests[T]['reply'] } | { ok: false; error: ReplyError };
 
+const badRequest = (message: string): { ok: false; error: ReplyError } => ({ ok: false, error: { code: WorkerErrorCode.badRequest, message } });
+
 export class DumpSession {
+  private module: Promise<KdmpModule> | undefined;
   private dump: DumpHandle | undefined;
+  private source: SessionSource | undefined;
+  /** Running searches by request id: set `cancelled` to stop one. */
+  private readonly searches = new Map<number, { cancelled: boolean }>();
+  private tail: Promise<unknown> = Promise.resolve();
 
-  constructor(
-    private readonly module: Promise<KdmpModule>,
-    private readonly makeSource: (file: Blob) => JsByteSource,
-  ) {}
+  constructor(private readonly loadModule: ModuleLoader, private readonly makeSource: SourceFactory) {}
 
-  async handle(request: Request): Promise<Reply> {
-    let outcome: Outcome<RequestType>;
-    try {
-      outcome = await this.dispatch(request);
-    } catch (e) {
-      outcome = { ok: false, error: { code: WorkerErrorCode.internal, message: e instanceof Error ? e.message : String(e) } };
-    }
-    return outcome.ok
-      ? { inReplyTo: request.id, ok: true, body: outcome.body }
-      : { inReplyTo: request.id, ok: false, error: outcome.error };
+  /**
+   * Answers one request: resolves with the final reply, never rejects. A search reports progress through
+   * onProgress first.
+   */
+  handle(request: Request, onProgress?: (progress: Progress) => void): Promise<Reply> {
+    // Cancel jumps the queue: the search it stops is what would hold the queue up.
+    if (request.type === 'cancel') return Promise.resolve(this.reply(request.id, this.cancel(request.body.requestId)));
+    let search: Promise<Outcome<'search'>> | undefined;
+    // A search can be cancelled from the moment it arrives, even while it waits for its turn.
+    const control = { cancelled: false };
+    if (request.type === 'search') this.searches.set(request.id, control);
+    const turn = this.tail.then(async () => {
+      if (request.type !== 'search') return this.dispatch(request);
+      // A search takes its turn only to start (the dump it searches is the one open at this point in the queue).
+      search = this.startSearch(request.body, control, onProgress ?? (() => {})).finally(() => this.searches.delete(request.id));
+      return undefined;
+    });
+    this.tail = turn.catch(() => {});
+    return turn
+      .then(async (outcome) => outcome ?? (await search!))
+      .then((outcome) => this.reply(request.id, outcome), (e: unknown) => this.reply(request.id, internal(e)));
+  }
+
+  private reply(id: number, outcome: Outcome<RequestType>): Reply {
+    return outcome.ok ? { inReplyTo: id, ok: true, body: outcome.body } : { inReplyTo: id, ok: false, error: outcome.error };
   }
 
   private async dispatch(request: Request): Promise<Outcome<RequestType>> {
-    switch (request.type) {
-      case 'open': return this.open(request.body.file);
-      case 'readFile': return this.readFile(request.body.offset, request.body.length);
-      case 'close': this.close(); return { ok: true, body: {} };
-      default: {
-        const unknown: { type?: unknown } = request;
-        return { ok: false, error: { code: WorkerErrorCode.badRequest, message: `unknown request type ${String(unknown.type)}` } };
+    try {
+      switch (request.type) {
+        case 'open': return await this.open(request.body);
+        case 'close': this.close(); return { ok: true, body: {} };
+        case 'stats': return await this.stats();
+        default: break;
       }
+      const dump = this.dump;
+      if (!dump) return badRequest('no dump is open');
+      switch (request.type) {
+        case 'readFile': {
+          const offset = isHex(request.body.offset) ? hexToSafeNumber(request.body.offset) : null;
+          if (offset === null) return badRequest('readFile: offset must be a "0x..." value below 2^53');
+          return this.read(request.body.offset, request.body.length, (at, n) => dump.readFile(Number(at), n));
+        }
+        case 'readPhysical':
+          return this.read(request.body.address, request.body.length, (at, n) => dump.readPhysical(toHex(at), n));
+        case 'readVirtual': {
+          const { dtb } = request.body;
+          return this.read(request.body.address, request.body.length,
+            (at, n) => dtb === undefined ? dump.readVirtual(toHex(at), n) : dump.readVirtual(toHex(at), n, dtb));
+        }
+        case 'translate': {
+          const { address, dtb } = request.body;
+          const t = dtb === undefined ? dump.translate(address) : dump.translate(address, dtb);
+          if (!t.ok) return { ok: false, error: t.error };
+          const { ok: _ok, ...translation } = t;
+          return { ok: true, body: translation };
+        }
+        case 'physicalRanges': return { ok: true, body: { ranges: dump.physicalRanges() } };
+        case 'nextPhysicalPage': {
+          const next = dump.nextPhysicalPage(request.body.pfn);
+          return next.ok ? { ok: true, body: { pfn: next.pfn } } : { ok: false, error: next.error };
+        }
+        case 'virtualMemory': {
+          const info = dump.virtualMemoryInfo();
+          if (!info.ok) return { ok: false, error: info.error };
+          return { ok: true, body: { mode: info.mode, pointerSize: info.pointerSize, dtb: info.dtb, regions: dump.virtualRegions() } };
+        }
+        default: {
+          const unknown: { type?: unknown } = request;
+          return badRequest(`unknown request type ${String(unknown.type)}`);
+        }
+      }
+    } catch (e) {
+      return internal(e);
     }
   }
 
-  private async open(file: Blob): Promise<Outcome<'open'>> {
+  private module_(wasmUrl?: string): Promise<KdmpModule> {
+    this.module ??= this.loadModule(wasmUrl);
+    return this.module;
+  }
+
+  private async open(body: OpenBody): Promise<Outcome<'open'>> {
     let module: KdmpModule;
     try {
-      module = await this.module;
+      module = await this.module_(body.wasmUrl);
     } catch (e) {
       return { ok: false, error: { code: WorkerErrorCode.wasmLoad, message: `the WebAssembly module did not load: ${String(e)}` } };
     }
     this.close();
-    const result = module.open(this.makeSource(file));
-    if (!result.ok) return { ok: false, error: result.error };
+    let source: SessionSource;
+    try {
+      source = this.makeSource(body.source);
+    } catch (e) {
+      return { ok: false, error: { code: WorkerErrorCode.sourceFailed, message: e instanceof Error ? e.message : String(e) } };
+    }
+    const result = module.open(source);
+    if (!result.ok) {
+      source.close?.();
+      return { ok: false, error: result.error };
+    }
     this.dump = result.dump;
+    this.source = source;
     return {
       ok: true,
       body: { summary: parseSummary(result.dump.summaryJson()), headerFields: result.dump.headerFields(), fileSize: result.dump.fileSize() },
     };
   }
 
-  private readFile(offset: number, length: number): Outcome<'readFile'> {
-    if (!this.dump) return { ok: false, error: { code: WorkerErrorCode.badRequest, message: 'no dump is open' } };
-    const result = this.dump.readFile(offset, Math.min(length, MAX_READ));
-    if (!result.ok) return { ok: false, error: result.error };
-    return { ok: true, body: { offset, bytes: result.bytes } };
+  /** One read request: split into binding calls of at most 16 MiB, stopping where a call comes back short. */
+  private read(address: string, length: number, call: (at: bigint, length: number) => ReturnType<DumpHandle['readFile']>): Outcome<'readFile'> {
+    if (!isHex(address)) return badRequest('the address must be a "0x..." 64-bit value');
+    if (!Number.isSafeInteger(length) || length < 0 || length > MAX_READ) return badRequest(`length must be an integer from 0 to ${MAX_READ}`);
+    const start = fromHex(address);
+    const parts: Uint8Array[] = [];
+    let got = 0;
+    while (got < length) {
+      const at = start + BigInt(got);
+      if (at > TOP_OF_64_BITS) break;
+      const want = Math.min(BINDING_READ, length - got);
+      const result = call(at, want);
+      if (!result.ok) {
+        if (got === 0) return { ok: false, error: result.error };
+        break;  // what was read so far is the answer: the read stops where memory does
+      }
+      parts.push(result.bytes);
+      got += result.bytes.length;
+      if (result.bytes.length < want) break;
+    }
+    const bytes = parts.length === 1 ? parts[0]! : concat(parts, got);
+    const reply: BytesReply = { address: toHex(start), bytes };
+    return { ok: true, body: reply };
   }
 
+  private async stats(): Promise<Outcome<'stats'>> {
+    if (!this.module) return { ok: true, body: { wasmHeapBytes: 0 } };
+    return { ok: true, body: { wasmHeapBytes: (await this.module).HEAPU8.length } };
+  }
+
+  private cancel(requestId: number): Outcome<'cancel'> {
+    const search = this.searches.get(requestId);
+    if (search) search.cancelled = true;
+    return { ok: true, body: { cancelled: search !== undefined } };
+  }
+
+  private async startSearch(body: SearchBody, control: { cancelled: boolean }, onProgress: (progress: Progress) => void): Promise<Outcome<'search'>> {
+    const dump = this.dump;
+    const source = this.source;
+    if (!dump || !source) return badRequest('no dump is open');
+    const { pattern, space } = body;
+    if (!(pattern instanceof Uint8Array) || pattern.length === 0 || pattern.length > MAX_PATTERN_BYTES) {
+      return badRequest(`the pattern must be 1 to ${MAX_PATTERN_BYTES} bytes`);
+    }
+    const maxResults = body.maxResults ?? DEFAULT_MAX_RESULTS;
+    if (!Number.isSafeInteger(maxResults) || maxResults < 1 || maxResults > MAX_RESULTS) return badRequest(`maxResults must be from 1 to ${MAX_RESULTS}`);
+    for (const key of ['start', 'end', 'dtb'] as const) {
+      if (body[key] !== undefined && !isHex(body[key])) return badRequest(`${key} must be a "0x..." 64-bit value`);
+    }
+    const start = body.start === undefined ? 0n : fromHex(body.start);
+    let walk: Walk;
+    try {
+      switch (space) {
+        case 'file': {
+          const size = BigInt(dump.fileSize());
+          const end = body.end === undefined ? size : minBig(fromHex(body.end), size);
+          walk = walkFile(source, Number(minBig(start, end)), Number(end));
+          break;
+        }
+        case 'physical':
+          walk = walkPhysical(dump, start, body.end === undefined ? 1n << 64n : fromHex(body.end));
+          break;
+        case 'virtual':
+          walk = walkVirtual(dump, start, body.end === undefined ? 1n << 64n : fromHex(body.end), body.dtb);
+          break;
+        default:
+          return badRequest(`unknown search space ${String(space)}`);
+      }
+    } catch (e) {
+      return e instanceof SearchFailure ? { ok: false, error: { code: e.code, message: e.message, where: e.where } } : internal(e);
+    }
+    try {
+      const reply = await runSearch(walk, pattern, maxResults, {
+        // A closed dump cannot be read any more: its searches end as cancelled.
+        cancelled: () => control.cancelled || this.dump !== dump,
+        onProgress,
+      });
+      return { ok: true, body: reply };
+    } catch (e) {
+      return e instanceof SearchFailure ? { ok: false, error: { code: e.code, message: e.message, where: e.where } } : internal(e);
+    }
+  }
+
+  // Searches running on this dump stop at their next chunk (they check that their dump is still the open one);
+  // searches still waiting for their turn will search whatever is open then.
   private close(): void {
     this.dump?.delete();
     this.dump = undefined;
+    this.source?.close?.();
+    this.source = undefined;
   }
+}
+
+function internal(e: unknown): { ok: false; error: ReplyError } {
+  return { ok: false, error: { code: WorkerErrorCode.internal, message: e instanceof Error ? e.message : String(e) } };
+}
+
+function minBig(a: bigint, b: bigint): bigint {
+  return a < b ? a : b;
+}
+
+function concat(parts: Uint8Array[], length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }

@@ -1,23 +1,35 @@
 // The dump worker: loads the wasm module and serves the page's requests through a DumpSession. It runs in a
-// worker because the core reads synchronously, which a File allows only through FileReaderSync, a worker API.
+// worker because the core reads synchronously, which a File allows only through FileReaderSync (and a URL only
+// through synchronous XHR), both worker-only APIs.
 import createKdmpModule from '@wasm/kdmpview';
 import { BlobSource } from '@wasm/blob-source';
-import type { Reply, Request } from '../protocol';
-import { DumpSession } from './session';
+import { BytesSource } from '@wasm/bytes-source';
+import { HttpRangeSource } from '@wasm/http-range-source';
+import type { OpenSource, Request, WorkerMessage } from '../protocol';
+import { DumpSession, type SessionSource } from './session';
 
 // The DOM library has no worker-scope types; this is the part of DedicatedWorkerGlobalScope used here.
 const scope = self as unknown as {
   onmessage: ((event: MessageEvent<Request>) => void) | null;
-  postMessage(message: Reply, transfer: Transferable[]): void;
+  postMessage(message: WorkerMessage, transfer: Transferable[]): void;
 };
 
-const session = new DumpSession(createKdmpModule(), (file) => new BlobSource(file));
+function makeSource(source: OpenSource): SessionSource {
+  switch (source.kind) {
+    case 'blob': return new BlobSource(source.blob);
+    case 'bytes': return new BytesSource(source.bytes);
+    // The page resolved the URL against its own location.
+    case 'url': return new HttpRangeSource(source.url);
+    case 'path': throw new Error('a file path can only be opened under Node');
+  }
+}
 
-// Requests are handled one at a time, in order: the core is single-threaded and reads synchronously anyway.
-let queue: Promise<void> = Promise.resolve();
+// A host that moved kdmpview.wasm away from the glue says where it is in its first open request.
+const session = new DumpSession((wasmUrl) => createKdmpModule(wasmUrl ? { locateFile: () => wasmUrl } : {}), makeSource);
+
 scope.onmessage = (event) => {
-  queue = queue.then(async () => {
-    const reply = await session.handle(event.data);
+  const request = event.data;
+  void session.handle(request, (progress) => scope.postMessage({ inReplyTo: request.id, progress }, [])).then((reply) => {
     // The bytes of a read are a fresh copy: hand them over instead of copying them again.
     const transfer = reply.ok && 'bytes' in reply.body ? [reply.body.bytes.buffer as ArrayBuffer] : [];
     scope.postMessage(reply, transfer);

@@ -1,0 +1,92 @@
+// triage64.dmp and triage32.dmp (triage_writer's samples) end to end: Dump::open, analyze, and the culprit from the
+// saved driver list, with the stack scanned through TriageMemory.
+#include <catch2/catch.hpp>
+
+#include "catalog.hpp"
+#include "kdmp/summary.hpp"
+#include "test_system_helpers.hpp"
+#include "triage_writer.hpp"
+
+using namespace kdmp;
+using namespace kdmp::fixtures;
+using namespace kdmp::testing;
+
+TEST_CASE("triage64.dmp: modules, stack and culprit through the saved regions", "[system]") {
+  const auto bytes = fixture_bytes("triage64.dmp");
+  CHECK(bytes == triage64_sample());
+  Analyzed a(bytes);
+  REQUIRE(a.dump->triage() != nullptr);
+  CHECK(a.dump->header().dump_type == 4);
+  CHECK(a.warning_codes().empty());
+  CHECK(dynamic_cast<TriageMemory*>(a.vm.get()) != nullptr);
+
+  CHECK(a.reg("rip") == 0xfffff8031234abcd);
+  CHECK(a.reg("rsp") == 0xffffd0012345e8c0);
+  CHECK(a.reg("rbp") == 0xffffd0012345e940);
+  CHECK(a.reg("rax") == 0x28);
+  REQUIRE(a.analysis.exception);
+  CHECK(a.analysis.exception->address == 0xfffff8031234abcd);
+
+  CHECK(a.module_names() == std::vector<std::string>{"hal.dll", "baddrv.sys", "ntoskrnl.exe", "ACPI.sys"});
+  const Module* bad = a.module("baddrv.sys", ModuleKind::Kernel);
+  REQUIRE(bad != nullptr);
+  CHECK(bad->base == 0xfffff80312340000);
+  CHECK(bad->size == 0x10000);
+  CHECK(bad->checksum == 0x1c0de);
+  CHECK(bad->timestamp == 0x61e8a0b3);
+
+  // The saved stack runs from TopOfStack to the stack base (0xffffd00123460000). No code pages were saved, so no
+  // value can be confirmed as a return address.
+  const StackScan& s = a.analysis.stack;
+  CHECK(s.start == 0xffffd0012345e8c0);
+  CHECK(s.bytes_read >= 0x1740);
+  CHECK(entries_of(s) == std::vector<ExpectedEntry>{
+                             {0xffffd0012345e8e8, 0xfffff80312341234, "baddrv.sys", 0x1234, false},
+                             {0xffffd0012345e918, 0xfffff80312bf5a10, "ntoskrnl.exe", 0x3f5a10, false},
+                         });
+  CHECK(a.read_pointer(0xffffd0012345e8e8) == 0xfffff80312341234);
+
+  const Culprit& c = a.analysis.culprit;
+  REQUIRE(c.module);
+  CHECK(c.module->name == "baddrv.sys");
+  CHECK(c.address == 0xfffff8031234abcd);
+  CHECK(c.offset == 0xabcd);
+  CHECK(c.reason == "bug check 0x3B parameter 2 (address of the instruction that caused the bug check)");
+  CHECK_THAT(summary_json(*a.dump), Catch::Contains(R"("culprit":{"module":"baddrv.sys",)"));
+}
+
+TEST_CASE("triage32.dmp: modules, stack and culprit through the saved regions", "[system]") {
+  const auto bytes = fixture_bytes("triage32.dmp");
+  CHECK(bytes == triage32_sample());
+  Analyzed a(bytes);
+  REQUIRE(a.dump->triage() != nullptr);
+  CHECK_FALSE(a.dump->header().is64);
+  CHECK(a.warning_codes().empty());
+  CHECK(a.vm->pointer_size() == 4);
+
+  CHECK(a.reg("eip") == 0x8c8a1234);
+  CHECK(a.reg("esp") == 0x9a1b33c0);
+  CHECK(a.reg("ebp") == 0x9a1b3400);
+  CHECK(a.reg("eax") == 0x9a1b2c3d);
+
+  CHECK(a.module_names() == std::vector<std::string>{"hal.dll", "ntkrpamp.exe", "ACPI.sys", "baddrv.sys"});
+  const Module* nt = a.module("ntkrpamp.exe", ModuleKind::Kernel);
+  REQUIRE(nt != nullptr);
+  CHECK(nt->base == 0x82a1e000);
+  CHECK(nt->size == 0x412000);
+
+  const StackScan& s = a.analysis.stack;
+  CHECK(s.start == 0x9a1b33c0);
+  CHECK(s.bytes_read >= 0xc40);
+  CHECK(entries_of(s) == std::vector<ExpectedEntry>{
+                             {0x9a1b33d4, 0x8c8a1234, "baddrv.sys", 0x1234, false},
+                             {0x9a1b33ec, 0x82a23a10, "ntkrpamp.exe", 0x5a10, false},
+                         });
+
+  const Culprit& c = a.analysis.culprit;
+  REQUIRE(c.module);
+  CHECK(c.module->name == "baddrv.sys");
+  CHECK(c.module->base == 0x8c8a0000);
+  CHECK(c.offset == 0x1234);
+  CHECK(c.reason == "bug check 0x8E parameter 2 (address where the exception occurred)");
+}

@@ -1,0 +1,124 @@
+// DumpHandle over the protocol: converts bigint <-> "0x..." strings and failed replies into KdmpError rejections.
+// The transport (a worker in the browser, the in-process session under Node) is the caller's.
+import { DumpClient } from '../client';
+import { fromHex, toHex } from '../hex';
+import { encodePattern } from '../pattern';
+import { WorkerErrorCode, type OpenReply, type OpenSource, type Reply, type RequestType, type Requests } from '../protocol';
+import type { Summary } from '../summary';
+import { KdmpError } from './errors';
+import type { DumpHandle, PhysicalRange, SearchQuery, SearchResult, SearchTask, Translation, VirtualMemoryInfo } from './types';
+
+const TWO_64 = 1n << 64n;
+
+function unwrap<T extends RequestType>(reply: Reply<T>): Requests[T]['reply'] {
+  if (!reply.ok) throw new KdmpError(reply.error);
+  return reply.body;
+}
+
+/** Sends `open` and wraps the answer; on failure calls dispose() and rejects with the KdmpError. */
+export async function openWithClient(client: DumpClient, source: OpenSource, wasmUrl: string | undefined, dispose: () => void): Promise<DumpHandle> {
+  const reply = await client.request('open', wasmUrl === undefined ? { source } : { source, wasmUrl });
+  if (!reply.ok) {
+    dispose();
+    throw new KdmpError(reply.error);
+  }
+  return new RemoteDump(client, reply.body, dispose);
+}
+
+class RemoteDump implements DumpHandle {
+  readonly fileSize: bigint;
+  readonly headerFields: OpenReply['headerFields'];
+  private readonly summaryDocument: Summary;
+  private closed = false;
+
+  constructor(private readonly client: DumpClient, opened: OpenReply, private readonly dispose: () => void) {
+    this.fileSize = BigInt(opened.fileSize);
+    this.headerFields = opened.headerFields;
+    this.summaryDocument = opened.summary;
+  }
+
+  private async call<T extends RequestType>(type: T, body: Requests[T]['body']): Promise<Requests[T]['reply']> {
+    if (this.closed) throw new KdmpError({ code: WorkerErrorCode.badRequest, message: 'the dump is closed' });
+    return unwrap(await this.client.request(type, body));
+  }
+
+  async summary(): Promise<Summary> {
+    return structuredClone(this.summaryDocument);
+  }
+
+  async readFile(offset: bigint, length: number): Promise<Uint8Array> {
+    return (await this.call('readFile', { offset: toHex(offset), length })).bytes;
+  }
+
+  async readPhysical(address: bigint, length: number): Promise<Uint8Array> {
+    return (await this.call('readPhysical', { address: toHex(address), length })).bytes;
+  }
+
+  async readVirtual(address: bigint, length: number, options: { dtb?: bigint } = {}): Promise<Uint8Array> {
+    const body = { address: toHex(address), length };
+    return (await this.call('readVirtual', options.dtb === undefined ? body : { ...body, dtb: toHex(options.dtb) })).bytes;
+  }
+
+  async translate(address: bigint, options: { dtb?: bigint } = {}): Promise<Translation> {
+    const body = { address: toHex(address) };
+    const t = await this.call('translate', options.dtb === undefined ? body : { ...body, dtb: toHex(options.dtb) });
+    return { ...t, gpa: fromHex(t.gpa), pageBase: fromHex(t.pageBase) };
+  }
+
+  async physicalRanges(): Promise<PhysicalRange[]> {
+    return (await this.call('physicalRanges', {})).ranges.map((r) => ({ base: fromHex(r.base), pages: r.pages }));
+  }
+
+  async nextPhysicalPage(pfn: bigint): Promise<bigint | null> {
+    const { pfn: next } = await this.call('nextPhysicalPage', { pfn: toHex(pfn) });
+    return next === null ? null : fromHex(next);
+  }
+
+  async virtualMemory(): Promise<VirtualMemoryInfo> {
+    const info = await this.call('virtualMemory', {});
+    return {
+      mode: info.mode,
+      pointerSize: info.pointerSize,
+      dtb: info.dtb === null ? null : fromHex(info.dtb),
+      regions: info.regions.map((r) => ({ address: fromHex(r.address), size: r.size, kind: r.kind })),
+    };
+  }
+
+  search(query: SearchQuery): SearchTask {
+    let pattern: Uint8Array;
+    try {
+      pattern = encodePattern(query.pattern);
+      if (this.closed) throw new KdmpError({ code: WorkerErrorCode.badRequest, message: 'the dump is closed' });
+      if (query.start !== undefined && (query.start < 0n || query.start >= TWO_64)) throw new RangeError('start must be from 0 to 2^64 - 1');
+      if (query.end !== undefined && (query.end < 0n || query.end > TWO_64)) throw new RangeError('end must be from 0 to 2^64');
+    } catch (e) {
+      return { results: Promise.reject(e instanceof Error ? e : new Error(String(e))), cancel: () => {} };
+    }
+    const body = {
+      space: query.space,
+      pattern,
+      ...(query.start !== undefined ? { start: toHex(query.start) } : {}),
+      // 2^64 is the default end: it has no 16-digit spelling.
+      ...(query.end !== undefined && query.end < TWO_64 ? { end: toHex(query.end) } : {}),
+      ...(query.dtb !== undefined ? { dtb: toHex(query.dtb) } : {}),
+      ...(query.maxResults !== undefined ? { maxResults: query.maxResults } : {}),
+    };
+    const pending = this.client.start('search', body, query.onProgress);
+    const results = pending.reply.then((reply): SearchResult => {
+      const r = unwrap(reply);
+      return { matches: r.matches.map(fromHex), truncated: r.truncated, cancelled: r.cancelled, scanned: r.scanned };
+    });
+    return { results, cancel: () => void this.client.request('cancel', { requestId: pending.id }) };
+  }
+
+  async stats(): Promise<{ wasmHeapBytes: number }> {
+    return this.call('stats', {});
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.client.request('close', {});
+    this.dispose();
+  }
+}

@@ -1,0 +1,100 @@
+// The public TypeScript API: what openDump() returns, in the browser (a worker per dump) and under Node (in-process).
+// Addresses and offsets are bigint; byte counts are numbers. JSON documents (the summary) keep "0x..." strings.
+import type { PatternInput } from '../pattern';
+import type { HeaderField, Progress, SearchSpace, VirtualMemoryMode } from '../protocol';
+import type { Summary } from '../summary';
+
+export type { Bugcheck, Culprit, Hex, StackEntry, Summary, SummaryException, SummaryHeader, SummaryModule, SummaryTriage, SummaryWarning } from '../summary';
+export type { HeaderField, PatternInput, Progress, SearchSpace, VirtualMemoryMode };
+
+/** What openDump() reads: a File or Blob, bytes, or (browser only) the URL of a server that answers range requests;
+ *  under Node also a path on disk. */
+export type DumpSource = Blob | Uint8Array | string | URL;
+
+/** A page-table walk. */
+export interface Translation {
+  /** The physical address of the translated byte. */
+  gpa: bigint;
+  /** 0x1000, 0x200000, 0x400000 or 0x40000000. */
+  pageSize: number;
+  /** The virtual address where the page starts. */
+  pageBase: bigint;
+  writable: boolean;
+  user: boolean;
+  executable: boolean;
+  /** Translated through a transition (not-present) PTE: the data may be stale. */
+  transition: boolean;
+}
+
+/** Present physical pages from the physical address `base`. */
+export interface PhysicalRange {
+  base: bigint;
+  pages: number;
+}
+
+export interface VirtualMemoryInfo {
+  mode: VirtualMemoryMode;
+  pointerSize: number;
+  /** The DirectoryTableBase used by default; null for a triage dump. */
+  dtb: bigint | null;
+  /** A triage dump's saved regions; [] for other dumps. */
+  regions: { address: bigint; size: number; kind: string }[];
+}
+
+export interface SearchQuery {
+  space: SearchSpace;
+  pattern: PatternInput;
+  /** Where to start (a file offset or an address); default the start of the space. */
+  start?: bigint;
+  /** Where to stop, exclusive; default the end of the space. Up to 2^64. */
+  end?: bigint;
+  /** Virtual searches: the page tables to walk; default the header's DirectoryTableBase. */
+  dtb?: bigint;
+  /** Stop after this many matches (default 1000, at most 100000). */
+  maxResults?: number;
+  /** Called now and then while the search runs. */
+  onProgress?(progress: Progress): void;
+}
+
+export interface SearchResult {
+  /** Where each match starts, ascending. */
+  matches: bigint[];
+  /** The search stopped at maxResults. */
+  truncated: boolean;
+  /** cancel() (or close()) stopped the search; `matches` holds what it had found. */
+  cancelled: boolean;
+  /** Bytes compared. */
+  scanned: number;
+}
+
+export interface SearchTask {
+  results: Promise<SearchResult>;
+  /** Stops the search; `results` then resolves with what was found, `cancelled` set. */
+  cancel(): void;
+}
+
+/**
+ * An open dump. Every method rejects with a KdmpError (code, message, where) when the dump cannot answer. Reads
+ * return at most 64 MiB; physical and virtual reads come back shorter when they reach memory the dump does not hold.
+ */
+export interface DumpHandle {
+  readonly fileSize: bigint;
+  /** The dump header's fields with their file offsets. */
+  readonly headerFields: HeaderField[];
+  /** The summary: the same document as `kdmp-parser --json` (see README.md). */
+  summary(): Promise<Summary>;
+  readFile(offset: bigint, length: number): Promise<Uint8Array>;
+  readPhysical(address: bigint, length: number): Promise<Uint8Array>;
+  readVirtual(address: bigint, length: number, options?: { dtb?: bigint }): Promise<Uint8Array>;
+  translate(address: bigint, options?: { dtb?: bigint }): Promise<Translation>;
+  /** The memory map. */
+  physicalRanges(): Promise<PhysicalRange[]>;
+  /** The first page frame number the dump holds at or after `pfn`, or null. */
+  nextPhysicalPage(pfn: bigint): Promise<bigint | null>;
+  virtualMemory(): Promise<VirtualMemoryInfo>;
+  search(query: SearchQuery): SearchTask;
+  /** The wasm module's memory, for tests and benchmarks. */
+  stats(): Promise<{ wasmHeapBytes: number }>;
+  /** Frees the dump (and, in the browser, its worker). Later calls reject. */
+  close(): Promise<void>;
+}
