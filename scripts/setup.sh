@@ -5,8 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # cmake/g++/ninja: native build; catch2: C++ tests; emscripten: the wasm build; chromium: browser tests;
-# libclang-rt-14-dev: sanitizers and libFuzzer; libbenchmark-dev: benchmarks.
-apt_packages=(cmake g++ ninja-build catch2 libbenchmark-dev libclang-rt-14-dev emscripten chromium)
+# clang + libclang-rt-14-dev: sanitizers and libFuzzer; libbenchmark-dev: benchmarks.
+apt_packages=(cmake g++ clang ninja-build catch2 libbenchmark-dev libclang-rt-14-dev emscripten chromium)
 
 missing=()
 for package in "${apt_packages[@]}"; do

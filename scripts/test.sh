@@ -24,6 +24,9 @@ run() {
 run ctest ctest --test-dir build --output-on-failure -j 2 --timeout 120 --output-junit "$PWD/$results/ctest.xml"
 run unit vitest run --project unit --reporter=default --reporter=json --outputFile.json="$results/unit.json"
 run e2e vitest run --project e2e --reporter=default --reporter=json --outputFile.json="$results/e2e.json"
+# A short libFuzzer run (ASan + UBSan) over opening, reading and analysing, seeded with the fixtures; run it longer
+# with `bash tests/fuzz/run.sh SECONDS`.
+run fuzz bash tests/fuzz/run.sh "${KDMP_FUZZ_SECONDS:-20}"
 
 node scripts/test-summary.mjs "$results"
 if ((${#failed[@]} > 0)); then
