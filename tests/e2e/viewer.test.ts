@@ -98,6 +98,11 @@ describe('the viewer', () => {
     expect(await page.locator('.dump-title').textContent()).toBe('sample.dmp');
     expect(await page.locator('[data-field="dumpType"]').textContent()).toContain(`(${expected.header.dumpType})`);
     expect(requests.some((url) => url.endsWith('/sample.dmp'))).toBe(true);
+    // The first thing a user reads: the driver that crashed the machine, and why.
+    expect(await page.locator('[data-field="culpritModule"]').textContent()).toBe('baddrv.sys');
+    expect(await page.locator('[data-field="culpritAddress"]').textContent()).toBe('baddrv.sys+0xabcd (0xfffff8031234abcd)');
+    expect(await page.locator('[data-field="culpritReason"]').textContent()).toContain('parameter 4');
+    expect(await page.locator('[data-field="bugcheckParameter4"]').textContent()).toContain('(Address that referenced memory)');
     expect(problems).toEqual([]);
   });
 

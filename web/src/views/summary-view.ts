@@ -40,7 +40,12 @@ export function renderSummary(summary: Summary): HTMLElement {
   const bugcheckPanel = panel('Bugcheck', definitionList([
     { field: 'bugcheckCode', label: 'Code', value: bugcheck.code, mono: true },
     { field: 'bugcheckName', label: 'Name', value: bugcheck.name || 'unknown' },
-    ...bugcheck.parameters.map((p, i) => ({ field: `bugcheckParameter${i + 1}`, label: `Parameter ${i + 1}`, value: p, mono: true })),
+    ...(bugcheck.description ? [{ field: 'bugcheckDescription', label: 'Meaning', value: bugcheck.description }] : []),
+    // The value, then what Microsoft documents it to mean for this bug check.
+    ...bugcheck.parameters.map((p, i) => {
+      const meaning = bugcheck.parameterMeanings?.[i];
+      return { field: `bugcheckParameter${i + 1}`, label: `Parameter ${i + 1}`, value: meaning ? `${p}  (${meaning})` : p, mono: true };
+    }),
   ]));
 
   const time = header.systemTime;
@@ -55,6 +60,15 @@ export function renderSummary(summary: Summary): HTMLElement {
   const headerPanel = panel('Header', definitionList(headerRows));
 
   const children: HTMLElement[] = [el('div', { className: 'column' }, [bugcheckPanel, timePanel]), headerPanel];
+  // What a user with a blue screen wants first: which driver crashed the machine, and why kdmpview thinks so.
+  const culprit = summary.culprit;
+  children.unshift(panel('What crashed', definitionList(culprit ? [
+    { field: 'culpritModule', label: 'Driver', value: culprit.module },
+    { field: 'culpritAddress', label: 'Address', value: `${culprit.module}+${culprit.offset} (${culprit.address})`, mono: true },
+    { field: 'culpritReason', label: 'Why', value: culprit.reason },
+  ] : [
+    { field: 'culpritModule', label: 'Driver', value: 'not found: no loaded module holds the blamed address' },
+  ]), 'panel panel-culprit'));
   if (warnings.length > 0) {
     children.unshift(panel('Warnings', el('ul', { className: 'warnings' }, warnings.map((w) =>
       el('li', { data: { code: w.code } }, [el('span', { className: 'warning-code', text: w.code }), el('span', { text: w.message })])))
