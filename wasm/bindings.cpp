@@ -40,6 +40,7 @@ val error_value(const kdmp::Error& e) {
   error.set("code", std::string(kdmp::error_code_name(e.code)));
   error.set("message", e.message);
   error.set("where", kdmp::hex(e.where));
+  if (e.span != 0) error.set("span", kdmp::hex(e.span));
   return error;
 }
 

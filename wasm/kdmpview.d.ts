@@ -21,6 +21,9 @@ export interface KdmpError {
   message: string;
   /** The file offset or address the message names, "0x..." */
   where: string;
+  /** Translation errors: the size of the aligned virtual region around `where` that is unmapped for the same
+   *  reason (a not-present PDE: "0x200000"), so a scan can skip it. Absent when unknown. */
+  span?: string;
 }
 
 /** A 64-bit value as it crosses the boundary: "0x" and 1 to 16 hex digits (the binding returns lowercase). */

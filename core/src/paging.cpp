@@ -37,7 +37,7 @@ Result<Translation> translate(PhysicalReader& phys, PagingMode mode, uint64_t dt
 
 namespace paging_detail {
 
-Result<uint64_t> read_entry(PhysicalReader& phys, const char* level, Gpa table_gpa, uint64_t index,
+Result<uint64_t> read_entry(PhysicalReader& phys, const Level& level, Gpa table_gpa, uint64_t index,
                             unsigned entry_size, Gva va) {
   uint8_t bytes[8] = {};
   const Gpa entry_gpa = table_gpa + index * entry_size;
@@ -45,22 +45,28 @@ Result<uint64_t> read_entry(PhysicalReader& phys, const char* level, Gpa table_g
   if (!status.ok()) {
     const Error& e = status.error();
     if (e.code == ErrorCode::PageNotInDump || e.code == ErrorCode::FileEndsEarly) {
-      return make_error(ErrorCode::PageTablePageMissing,
-                        std::string("the table holding the ") + level + " (gpa " + hex(table_gpa.value) +
-                            ") is not in the dump: " + e.message + " (translating va " + hex(va.value) + ")",
-                        va.value);
+      Error missing = make_error(ErrorCode::PageTablePageMissing,
+                                 std::string("the table holding the ") + level.name + " (gpa " +
+                                     hex(table_gpa.value) + ") is not in the dump: " + e.message +
+                                     " (translating va " + hex(va.value) + ")",
+                                 va.value);
+      missing.span = level.table_span;
+      return missing;
     }
-    return make_error(e.code, std::string("reading ") + level + " at gpa " + hex(entry_gpa.value) + ": " + e.message,
+    return make_error(e.code,
+                      std::string("reading ") + level.name + " at gpa " + hex(entry_gpa.value) + ": " + e.message,
                       va.value);
   }
   return entry_size == 8 ? le::u64(bytes, 0) : le::u32(bytes, 0);
 }
 
-Error not_present(const char* level, Gpa entry_gpa, uint64_t value, Gva va, const char* why) {
-  return make_error(ErrorCode::NotPresent,
-                    std::string(level) + " at gpa " + hex(entry_gpa.value) + " is " + hex(value) + ": " + why +
-                        " (translating va " + hex(va.value) + ")",
-                    va.value);
+Error not_present(const Level& level, Gpa entry_gpa, uint64_t value, Gva va, const char* why) {
+  Error e = make_error(ErrorCode::NotPresent,
+                       std::string(level.name) + " at gpa " + hex(entry_gpa.value) + " is " + hex(value) + ": " + why +
+                           " (translating va " + hex(va.value) + ")",
+                       va.value);
+  e.span = level.entry_span;
+  return e;
 }
 
 }  // namespace paging_detail

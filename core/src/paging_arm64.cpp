@@ -12,7 +12,10 @@ using paging_detail::not_present;
 using paging_detail::read_entry;
 
 Result<Translation> translate_arm64(PhysicalReader& phys, uint64_t ttbr, Gva va) {
-  static constexpr const char* kLevel[] = {"L0 descriptor", "L1 descriptor", "L2 descriptor", "L3 descriptor"};
+  static constexpr paging_detail::Level kLevel[] = {{"L0 descriptor", 1ull << 39, 1ull << 48},
+                                                   {"L1 descriptor", 1ull << 30, 1ull << 39},
+                                                   {"L2 descriptor", 1ull << 21, 1ull << 30},
+                                                   {"L3 descriptor", 1ull << 12, 1ull << 21}};
   const uint64_t top = va.value >> 48;  // the lower range has 0x0000 here, the upper range 0xffff
   if (top != 0 && top != 0xffff) {
     return make_error(ErrorCode::InvalidArgument,

@@ -10,7 +10,10 @@ using paging_detail::not_present;
 using paging_detail::read_entry;
 
 Result<Translation> translate_x64(PhysicalReader& phys, uint64_t cr3, Gva va) {
-  static constexpr const char* kLevel[] = {"PML4E", "PDPTE", "PDE", "PTE"};
+  static constexpr paging_detail::Level kLevel[] = {{"PML4E", 1ull << 39, 1ull << 48},
+                                                   {"PDPTE", 1ull << 30, 1ull << 39},
+                                                   {"PDE", 1ull << 21, 1ull << 30},
+                                                   {"PTE", 1ull << 12, 1ull << 21}};
   const uint64_t top = va.value >> 47;  // bits 47..63 must be all clear or all set
   if (top != 0 && top != 0x1ffff) {
     return make_error(ErrorCode::InvalidArgument,

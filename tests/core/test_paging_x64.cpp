@@ -157,6 +157,8 @@ TEST_CASE("x64: a not-present entry names its level, address, value and the va")
       CHECK(t.error().where == kVa4k + 8);
       CHECK_THAT(t.error().message, StartsWith(std::string(names[level]) + " at gpa " + hex(at) + " is " + hex(paged_out)));
       CHECK_THAT(t.error().message, Contains("va 0xfffff80312345008"));
+      // What the entry maps is unmapped as a whole: 512 GiB, 1 GiB, 2 MiB or 4 KiB.
+      CHECK(t.error().span == uint64_t{1} << (39 - 9 * level));
     }
   }
 }
@@ -172,6 +174,8 @@ TEST_CASE("x64: a missing page-table page is not the same as not present") {
       CHECK(t.error().code == ErrorCode::PageTablePageMissing);
       CHECK(t.error().where == kVa4k);
       CHECK_THAT(t.error().message, Contains(std::string("the table holding the ") + names[level] + " (gpa " + hex(table) + ")"));
+      // The whole table is unreadable: what its parent entry maps.
+      CHECK(t.error().span == uint64_t{1} << (48 - 9 * level));
     }
   }
   SECTION("the root table") {
@@ -180,6 +184,7 @@ TEST_CASE("x64: a missing page-table page is not the same as not present") {
     REQUIRE_FALSE(t.ok());
     CHECK(t.error().code == ErrorCode::PageTablePageMissing);
     CHECK_THAT(t.error().message, Contains("PML4E (gpa 0x7777000)"));
+    CHECK(t.error().span == uint64_t{1} << 48);
   }
 }
 

@@ -80,6 +80,8 @@ TEST_CASE("x86 PAE: not present and missing tables name the level") {
       REQUIRE_FALSE(t.ok());
       CHECK(t.error().code == ErrorCode::NotPresent);
       CHECK_THAT(t.error().message, StartsWith(std::string(names[level]) + " at gpa " + hex(at) + " is 0x0"));
+      const uint64_t entry_spans[] = {1ull << 30, 1ull << 21, 1ull << 12};
+      CHECK(t.error().span == entry_spans[level]);
     }
   }
   for (int level = 1; level < 3; ++level) {
@@ -90,6 +92,8 @@ TEST_CASE("x86 PAE: not present and missing tables name the level") {
       REQUIRE_FALSE(t.ok());
       CHECK(t.error().code == ErrorCode::PageTablePageMissing);
       CHECK_THAT(t.error().message, Contains(std::string(names[level]) + " (gpa " + hex(table) + ")"));
+      const uint64_t table_spans[] = {1ull << 32, 1ull << 30, 1ull << 21};
+      CHECK(t.error().span == table_spans[level]);
     }
   }
 }
@@ -150,6 +154,7 @@ TEST_CASE("x86 non-PAE: transition PTE, not present, missing table") {
   REQUIRE_FALSE(np.ok());
   CHECK(np.error().code == ErrorCode::NotPresent);
   CHECK_THAT(np.error().message, StartsWith("PTE at gpa " + hex(f.tables.entry_gpa(kVa, 1)) + " is 0xc0de400"));
+  CHECK(np.error().span == 0x1000);
 
   const uint64_t other = 0x9000'0000;
   const uint64_t table = f.tables.leave_table_out(other, 1);
@@ -157,6 +162,7 @@ TEST_CASE("x86 non-PAE: transition PTE, not present, missing table") {
   REQUIRE_FALSE(missing.ok());
   CHECK(missing.error().code == ErrorCode::PageTablePageMissing);
   CHECK_THAT(missing.error().message, Contains("PTE (gpa " + hex(table) + ")"));
+  CHECK(missing.error().span == 0x400000);  // a page table maps 4 MiB
 
   f.tables.set_entry(kVa, 0, 0x0c0de002);
   auto pde = walk(f, kVa);

@@ -210,15 +210,24 @@ describe('walkVirtual', () => {
     expect(result.matches).toEqual(['0xfffffff0']);
   });
 
-  it('names the level sizes the core reports', () => {
-    const error = (code: 'not-present' | 'page-table-page-missing', message: string) => ({ code, message, where: '0x0' });
-    expect(unmappedSpan('x64', error('not-present', 'PML4E at gpa 0x100ff8 is 0x0: not present (translating va 0xffff...)'))).toBe(1n << 39n);
-    expect(unmappedSpan('x64', error('not-present', 'PDE at gpa 0x1 is 0x0: not present'))).toBe(1n << 21n);
-    expect(unmappedSpan('x64', error('page-table-page-missing', 'the table holding the PTE (gpa 0x5000) is not in the dump'))).toBe(1n << 21n);
-    expect(unmappedSpan('x64', error('page-table-page-missing', 'the table holding the PML4E (gpa 0x5000) is not in the dump'))).toBe('all');
-    expect(unmappedSpan('arm64', error('not-present', 'L1 descriptor at gpa 0x1 is 0x0: not present'))).toBe(1n << 30n);
-    expect(unmappedSpan('x86', error('not-present', 'PDE at gpa 0x1 is 0x0: not present'))).toBe(1n << 22n);
-    expect(unmappedSpan('x86-pae', error('page-table-page-missing', 'the table holding the PDE (gpa 0x1)'))).toBe(1n << 30n);
-    expect(unmappedSpan('x64', error('not-present', 'something new'))).toBe(0x1000n);
+  it('skips what the core says a failed translation rules out', async () => {
+    const tables = new PageTables('x86-pae');
+    tables.map(0xfffff000n, 0x50000);
+    const dump = await openBytes(tables.build());
+    // PDPTE 0 is not present: the core reports the 1 GiB it maps.
+    const pdpte = dump.translate('0x1000');
+    expect(pdpte.ok).toBe(false);
+    if (!pdpte.ok) expect(unmappedSpan(pdpte.error)).toBe(1n << 30n);
+    // Inside the mapped page table, a not-present PTE rules out one page.
+    const pte = dump.translate('0xffffe000');
+    expect(pte.ok).toBe(false);
+    if (!pte.ok) expect(unmappedSpan(pte.error)).toBe(0x1000n);
+  });
+
+  it('falls back to one page when an error carries no span', () => {
+    const error = (span?: string) => ({ code: 'not-present' as const, message: 'm', where: '0x0', ...(span ? { span } : {}) });
+    expect(unmappedSpan(error('0x200000'))).toBe(0x200000n);
+    expect(unmappedSpan(error())).toBe(0x1000n);
+    expect(unmappedSpan(error('bogus'))).toBe(0x1000n);
   });
 });

@@ -114,6 +114,8 @@ export interface ReplyError {
   message: string;
   /** The file offset or address the message names, "0x..." */
   where?: string;
+  /** Translation errors: the unmapped region's size around `where`, "0x..." (see KdmpError in kdmpview.d.ts). */
+  span?: string;
 }
 
 export type Reply<T extends RequestType = RequestType> =

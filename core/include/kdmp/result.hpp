@@ -34,6 +34,9 @@ struct Error {
   ErrorCode code;
   std::string message;
   uint64_t where = 0;  // file offset, or the address the message names
+  // Translation errors only: the size of the naturally aligned virtual region around `where` that is unmapped for
+  // the same reason (a not-present PDE rules out 2 MiB), so a scan can skip it whole; 0 when not known.
+  uint64_t span = 0;
 };
 
 struct Ok {};

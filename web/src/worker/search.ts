@@ -126,32 +126,13 @@ function afterHole(mode: VirtualMemoryMode, va: bigint): bigint | null {
   return null;
 }
 
-// What one entry of each level maps, by the level names the core's walkers use in their messages (paging_*.cpp).
-const LEVEL_SPAN: Record<Exclude<VirtualMemoryMode, 'triage'>, [string, bigint][]> = {
-  'x64': [['PML4E', 1n << 39n], ['PDPTE', 1n << 30n], ['PDE', 1n << 21n], ['PTE', 1n << 12n]],
-  'arm64': [['L0 descriptor', 1n << 39n], ['L1 descriptor', 1n << 30n], ['L2 descriptor', 1n << 21n], ['L3 descriptor', 1n << 12n]],
-  'x86-pae': [['PDPTE', 1n << 30n], ['PDE', 1n << 21n], ['PTE', 1n << 12n]],
-  'x86': [['PDE', 1n << 22n], ['PTE', 1n << 12n]],
-};
-
 /**
- * How much virtual memory a failed translation rules out, from the level the core's error names: a not-present
- * entry at a level maps nothing of what that entry covers; a missing table at a level maps nothing of what the
- * entry above covers ('all' when the root table is missing). Unknown wording falls back to one page, which is
- * slower but never skips mapped memory.
+ * How much virtual memory a failed translation rules out: the core says so in the error's `span` (a not-present
+ * entry rules out what it maps; a missing table what its parent entry maps). Without one, one page: slower, but
+ * never skips mapped memory.
  */
-export function unmappedSpan(mode: Exclude<VirtualMemoryMode, 'triage'>, error: KdmpError): bigint | 'all' {
-  const levels = LEVEL_SPAN[mode];
-  if (error.code === 'not-present') {
-    const entry = levels.find(([name]) => error.message.startsWith(`${name} at gpa `));
-    return entry ? entry[1] : PAGE;
-  }
-  if (error.code === 'page-table-page-missing') {
-    const index = levels.findIndex(([name]) => error.message.startsWith(`the table holding the ${name} (`));
-    if (index === 0) return 'all';
-    return index > 0 ? levels[index - 1]![1] : PAGE;
-  }
-  return PAGE;
+export function unmappedSpan(error: KdmpError): bigint {
+  return error.span !== undefined && /^0x[0-9a-f]{1,16}$/i.test(error.span) ? BigInt(error.span) : PAGE;
 }
 
 function pageEnd(va: bigint): bigint {
@@ -213,8 +194,7 @@ export function walkVirtual(dump: DumpHandle, start: bigint, end: bigint, dtb?: 
         if (after === null) return;  // past the top of a 32-bit address space
         next = after;
       } else {
-        const span = unmappedSpan(mode, t.error);
-        if (span === 'all') return;
+        const span = unmappedSpan(t.error);
         next = (at | (span - 1n)) + 1n;
       }
       if (next >= TWO_64 || next <= at) return;
