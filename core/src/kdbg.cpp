@@ -23,13 +23,6 @@ uint64_t narrow(uint64_t value, unsigned pointer_size) {
   return pointer_size == 4 ? (value & 0xffffffffu) : value;
 }
 
-Result<uint64_t> read_pointer(VirtualMemory& vm, uint64_t va, unsigned pointer_size) {
-  std::array<uint8_t, 8> b{};
-  auto st = vm.read_virtual_exact(Gva(va), std::span<uint8_t>(b.data(), pointer_size));
-  if (!st) return st.error();
-  return pointer_size == 4 ? uint64_t{le::u32(b, 0)} : le::u64(b, 0);
-}
-
 // Stack-pointer offset inside a CONTEXT record of the dumped machine.
 struct SpField {
   size_t offset;

@@ -22,13 +22,6 @@ constexpr uint64_t kTeb64Peb = 0x60, kPeb64Ldr = 0x18, kLdr64InLoadOrder = 0x10;
 constexpr uint64_t kTeb32Self = 0x18, kTeb32Peb = 0x30, kPeb32Ldr = 0xc, kLdr32InLoadOrder = 0xc;
 constexpr uint64_t kWow64TebOffset = 0x2000;  // a WoW64 thread's TEB32 follows its TEB64
 
-Result<uint64_t> read_pointer(VirtualMemory& vm, uint64_t va, unsigned pointer_size) {
-  std::array<uint8_t, 8> b{};
-  auto st = vm.read_virtual_exact(Gva(va), std::span<uint8_t>(b.data(), pointer_size));
-  if (!st) return st.error();
-  return pointer_size == 4 ? uint64_t{le::u32(b, 0)} : le::u64(b, 0);
-}
-
 uint64_t pointer_at(std::span<const uint8_t> b, size_t off, unsigned pointer_size) {
   return pointer_size == 4 ? uint64_t{le::u32(b, off)} : le::u64(b, off);
 }
