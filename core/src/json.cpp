@@ -1,6 +1,5 @@
 #include "kdmp/json.hpp"
 
-#include <cmath>
 #include <cstdio>
 
 #include "kdmp/result.hpp"
@@ -100,18 +99,6 @@ JsonWriter& JsonWriter::number(int64_t v) {
 JsonWriter& JsonWriter::unsigned_number(uint64_t v) {
   before_value();
   out_.append(std::to_string(v));
-  return *this;
-}
-
-JsonWriter& JsonWriter::floating(double v) {
-  before_value();
-  if (!std::isfinite(v)) {
-    out_.append("null");
-    return *this;
-  }
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  out_.append(buf);
   return *this;
 }
 

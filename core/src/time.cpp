@@ -22,16 +22,14 @@ void civil_from_days(int64_t z, int64_t& y, unsigned& m, unsigned& d) {
   m = mp < 10 ? mp + 3 : mp - 9;
   if (m <= 2) ++y;
 }
+// 0 and the "PAGE" filler mean "never written"; anything past year 30828 is garbage.
+bool valid_filetime(uint64_t filetime) {
+  return filetime != 0 && filetime != 0x4547415045474150ull && filetime < kMaxFiletime;
+}
 }  // namespace
 
-std::optional<double> filetime_to_unix_seconds(uint64_t filetime) {
-  if (filetime == 0 || filetime == 0x4547415045474150ull || filetime >= kMaxFiletime) return std::nullopt;
-  return static_cast<double>(static_cast<int64_t>(filetime / kTicksPerSecond) - kSecondsFrom1601To1970) +
-         static_cast<double>(filetime % kTicksPerSecond) / kTicksPerSecond;
-}
-
 std::optional<std::string> filetime_to_iso8601(uint64_t filetime) {
-  if (!filetime_to_unix_seconds(filetime)) return std::nullopt;
+  if (!valid_filetime(filetime)) return std::nullopt;
   const int64_t secs = static_cast<int64_t>(filetime / kTicksPerSecond) - kSecondsFrom1601To1970;
   const unsigned millis = static_cast<unsigned>((filetime % kTicksPerSecond) / 10'000);
   int64_t days = secs / 86400;

@@ -37,12 +37,6 @@ constexpr uint32_t kMaxNameUnits = 32767;
 // Per-entry complaints are capped so a hostile list cannot flood the warnings.
 constexpr unsigned kMaxEntryWarnings = 8;
 
-std::string cut_at_nul(std::string s) {
-  const auto nul = s.find('\0');
-  if (nul != std::string::npos) s.resize(nul);
-  return s;
-}
-
 // DUMP_STRING: Length u32 in UTF-16 units (the WRK's IopWriteDriverList stores BaseDllName.Length / 2, and the
 // kernel's reader multiplies by sizeof(WCHAR): ntiodump.h's "IN BYTES" comment is wrong), the units, then a NUL.
 // Returns the name or, with why set, nullopt.
@@ -68,7 +62,7 @@ std::optional<std::string> read_dump_string(Parse& p, uint64_t offset, std::stri
     why = "could not be read";
     return std::nullopt;
   }
-  return cut_at_nul(utf16le_to_utf8(bytes));
+  return utf16le_to_utf8(bytes);
 }
 
 TriageDriver decode_driver(std::span<const uint8_t> e, bool is64) {
@@ -185,7 +179,7 @@ void parse_unloaded_drivers(Parse& p) {
     // Name.Length is in bytes; the kernel cuts the copy to 24 bytes, so never read past the inline array.
     const size_t length = std::min<size_t>(le::u16(e, p.is64 ? u64e::kNameLength : u32e::kNameLength),
                                            kUnloadedNameBytes) & ~size_t{1};
-    u.name = cut_at_nul(utf16le_to_utf8(e.subspan(name_at, length)));
+    u.name = utf16le_to_utf8(e.subspan(name_at, length));
     u.start = p.is64 ? le::u64(e, u64e::kStart) : le::u32(e, u32e::kStart);
     u.end = p.is64 ? le::u64(e, u64e::kEnd) : le::u32(e, u32e::kEnd);
     p.out.unloaded_drivers.push_back(std::move(u));

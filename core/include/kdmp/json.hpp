@@ -18,7 +18,6 @@ class JsonWriter {
   JsonWriter& string(std::string_view s);
   JsonWriter& number(int64_t v);
   JsonWriter& unsigned_number(uint64_t v);
-  JsonWriter& floating(double v);
   JsonWriter& boolean(bool v);
   JsonWriter& null();
   JsonWriter& hex(uint64_t v);  // "0x..." string

@@ -8,8 +8,6 @@ namespace kdmp {
 
 // "2024-03-01T12:34:56.789Z" (milliseconds), or nullopt for 0 / a PAGE-filled / out-of-range value.
 std::optional<std::string> filetime_to_iso8601(uint64_t filetime);
-// Unix seconds of a FILETIME (may be negative before 1970), nullopt when invalid as above.
-std::optional<double> filetime_to_unix_seconds(uint64_t filetime);
 // "3 days 04:05:06"
 std::string format_uptime(uint64_t ticks_100ns);
 
