@@ -70,6 +70,19 @@ export interface PhysicalRangeValue {
 }
 
 export type NextPageResult = { ok: true; pfn: HexString | null } | Failure;
+export type NextMappedResult = { ok: true; address: HexString | null } | Failure;
+
+/** A structure of the dump file (kdmp::file_layout): what the file view highlights and names. */
+export interface FileRegion {
+  /** "header", "bitmap-header", "bitmap", "run-list", "rdmp-header", "rdmp-ranges", "triage-header",
+   *  "triage-drivers", "triage-strings", "triage-unloaded-drivers", "triage-data-blocks", "triage-call-stack",
+   *  "page-data", ... */
+  kind: string;
+  /** What a user reads in the view: "Page bitmap (1048576 bits)", "Run 2: 0x100 pages from PFN 0x1000", ... */
+  name: string;
+  offset: HexString;
+  size: HexString;
+}
 
 /** One field of the dump header (kdmp::header_fields). */
 export interface HeaderField {
@@ -105,6 +118,12 @@ export interface DumpHandle {
   physicalRanges(): PhysicalRangeValue[];
   /** The first page the dump holds at or after `pfn` (null: none). */
   nextPhysicalPage(pfn: string): NextPageResult;
+  /** The first virtual address at or after `address` that translates (through `dtb`, default the header's) to a page
+   *  the dump holds, or a triage dump's next saved region; null: none below 2^64. Skips unmapped regions by their
+   *  span, so it costs at most a few thousand walks. */
+  nextMappedVirtual(address: string, dtb?: string): NextMappedResult;
+  /** The file's structures, sorted by offset (see FileRegion). */
+  fileLayout(): FileRegion[];
   delete(): void;
   isDeleted(): boolean;
 }

@@ -14,7 +14,8 @@ export const paths = {
   cli: `${root}build/core/kdmp-parser`,
   makeFixtures: `${root}build/tests/make-fixtures`,
   npm: `${root}build/npm/`,
-  dist: `${root}dist/`,
+  /** The built site; KDMP_DIST points the browser tests at another build (vite build --outDir ...). */
+  dist: process.env.KDMP_DIST ?? `${root}dist/`,
 };
 
 /** A fixture written by `build/tests/make-fixtures build/fixtures` (scripts/build.sh runs it). */

@@ -4,10 +4,10 @@
 // { inReplyTo, progress: { done, total } }. A `cancel` request names the id of the search to stop.
 // Addresses, offsets and 64-bit values travel as lowercase "0x..." strings, as in the summary JSON; byte counts that
 // stay small are numbers. Adding a conversation = adding a row to `Requests` and a case to the worker's session.
-import type { HeaderField, PhysicalRangeValue, TranslationValue, VirtualMemoryMode, VirtualRegion } from '@wasm/kdmpview';
+import type { FileRegion, HeaderField, PhysicalRangeValue, TranslationValue, VirtualMemoryMode, VirtualRegion } from '@wasm/kdmpview';
 import type { Hex, Summary } from './summary';
 
-export type { HeaderField, PhysicalRangeValue, TranslationValue, VirtualMemoryMode, VirtualRegion };
+export type { FileRegion, HeaderField, PhysicalRangeValue, TranslationValue, VirtualMemoryMode, VirtualRegion };
 
 /** What to open. A File or Blob posts without copying its data; `url` is read with HTTP range requests. */
 export type OpenSource =
@@ -90,6 +90,10 @@ export interface Requests {
   physicalRanges: { body: Empty; reply: { ranges: PhysicalRangeValue[] } };
   /** The first present page at or after `pfn` (null: none): "jump to the next present region". */
   nextPhysicalPage: { body: { pfn: Hex }; reply: { pfn: Hex | null } };
+  /** The first mapped virtual address at or after `address` (null: none): "jump to the next present region". */
+  nextMappedVirtual: { body: { address: Hex; dtb?: Hex }; reply: { address: Hex | null } };
+  /** The file's structures (header, bitmap, runs, triage blocks, page data), sorted by offset. */
+  fileLayout: { body: Empty; reply: { regions: FileRegion[] } };
   /** The paging mode and default DirectoryTableBase, or a triage dump's saved regions. */
   virtualMemory: { body: Empty; reply: VirtualMemoryReply };
   /** Find a pattern; sends progress messages, stops on `cancel`. */

@@ -6,7 +6,7 @@ import { encodePattern } from '../pattern';
 import { WorkerErrorCode, type OpenReply, type OpenSource, type Reply, type RequestType, type Requests } from '../protocol';
 import type { Summary } from '../summary';
 import { KdmpError } from './errors';
-import type { DumpHandle, PhysicalRange, SearchQuery, SearchResult, SearchTask, Translation, VirtualMemoryInfo } from './types';
+import type { DumpHandle, FileRegion, PhysicalRange, SearchQuery, SearchResult, SearchTask, Translation, VirtualMemoryInfo } from './types';
 
 const TWO_64 = 1n << 64n;
 
@@ -82,6 +82,17 @@ class RemoteDump implements DumpHandle {
       dtb: info.dtb === null ? null : fromHex(info.dtb),
       regions: info.regions.map((r) => ({ address: fromHex(r.address), size: r.size, kind: r.kind })),
     };
+  }
+
+  async nextMappedVirtual(address: bigint, options: { dtb?: bigint } = {}): Promise<bigint | null> {
+    const body = { address: toHex(address) };
+    const reply = await this.call('nextMappedVirtual', options.dtb === undefined ? body : { ...body, dtb: toHex(options.dtb) });
+    return reply.address === null ? null : fromHex(reply.address);
+  }
+
+  async fileLayout(): Promise<FileRegion[]> {
+    const { regions } = await this.call('fileLayout', {});
+    return regions.map((r) => ({ kind: r.kind, name: r.name, offset: fromHex(r.offset), size: fromHex(r.size) }));
   }
 
   search(query: SearchQuery): SearchTask {

@@ -32,6 +32,14 @@ export interface PhysicalRange {
   pages: number;
 }
 
+/** A structure of the dump file, for the file view (see FileRegion in wasm/kdmpview.d.ts for the kinds). */
+export interface FileRegion {
+  kind: string;
+  name: string;
+  offset: bigint;
+  size: bigint;
+}
+
 export interface VirtualMemoryInfo {
   mode: VirtualMemoryMode;
   pointerSize: number;
@@ -92,6 +100,10 @@ export interface DumpHandle {
   /** The first page frame number the dump holds at or after `pfn`, or null. */
   nextPhysicalPage(pfn: bigint): Promise<bigint | null>;
   virtualMemory(): Promise<VirtualMemoryInfo>;
+  /** The first virtual address at or after `address` that can be read, or null: "jump to the next present region". */
+  nextMappedVirtual(address: bigint, options?: { dtb?: bigint }): Promise<bigint | null>;
+  /** The file's structures (header, bitmap, run list, triage blocks, page data), sorted by offset. */
+  fileLayout(): Promise<FileRegion[]>;
   search(query: SearchQuery): SearchTask;
   /** The wasm module's memory, for tests and benchmarks. */
   stats(): Promise<{ wasmHeapBytes: number }>;

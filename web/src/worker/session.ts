@@ -108,6 +108,13 @@ export class DumpSession {
           const next = dump.nextPhysicalPage(request.body.pfn);
           return next.ok ? { ok: true, body: { pfn: next.pfn } } : { ok: false, error: next.error };
         }
+        case 'nextMappedVirtual': {
+          const { address, dtb } = request.body;
+          if (!isHex(address) || (dtb !== undefined && !isHex(dtb))) return badRequest('nextMappedVirtual: address and dtb must be "0x..." values');
+          const next = dtb === undefined ? dump.nextMappedVirtual(address) : dump.nextMappedVirtual(address, dtb);
+          return next.ok ? { ok: true, body: { address: next.address } } : { ok: false, error: next.error };
+        }
+        case 'fileLayout': return { ok: true, body: { regions: dump.fileLayout() } };
         case 'virtualMemory': {
           const info = dump.virtualMemoryInfo();
           if (!info.ok) return { ok: false, error: info.error };
