@@ -15,7 +15,9 @@
 #include <vector>
 
 #include "kdmp/dump.hpp"
+#include "kdmp/file_layout.hpp"
 #include "kdmp/header.hpp"
+#include "kdmp/next_mapped.hpp"
 #include "kdmp/paging.hpp"
 #include "kdmp/result.hpp"
 #include "kdmp/summary.hpp"
@@ -284,6 +286,38 @@ class DumpHandle {
     return result;
   }
 
+  // { ok: true, address: "0x..." | null }: the first virtual address at or after `address` that can be read
+  // (through the page tables of `dtb`, default the header's, to a page the dump holds; or a triage dump's next saved
+  // region); null when there is none below 2^64.
+  val nextMappedVirtual(val address, val dtb) {
+    const auto va = parse_hex(address);
+    if (!va) return invalid(std::string("the virtual address") + kHexExpected);
+    std::optional<uint64_t> table;
+    if (!dtb.isUndefined() && !(table = parse_hex(dtb))) return invalid(std::string("the dtb") + kHexExpected);
+    auto memory = address_space(table);
+    if (!memory.ok()) return failure(memory.error());
+    auto next = kdmp::next_mapped_virtual(**memory, kdmp::Gva(*va));
+    if (!next.ok()) return failure(next.error());
+    val result = success();
+    result.set("address", next->has_value() ? val(kdmp::hex((*next)->value)) : val::null());
+    return result;
+  }
+  val nextMappedVirtualDefault(val address) { return nextMappedVirtual(std::move(address), val::undefined()); }
+
+  // The file's structures: [{ kind, name, offset: "0x...", size: "0x..." }], sorted by offset (kdmp::file_layout).
+  val fileLayout() const {
+    val regions = val::array();
+    for (const kdmp::FileRegion& r : kdmp::file_layout(dump_)) {
+      val region = val::object();
+      region.set("kind", r.kind);
+      region.set("name", r.name);
+      region.set("offset", kdmp::hex(r.offset));
+      region.set("size", kdmp::hex(r.size));
+      regions.call<void>("push", region);
+    }
+    return regions;
+  }
+
  private:
   // One VirtualMemory per DirectoryTableBase, kept so its translation cache outlives a call. The Dump does not
   // move (this handle lives on the heap), as virtual_memory() requires.
@@ -322,7 +356,7 @@ val open(val source) {
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(kdmpview) {
-  // readVirtual and translate take an optional dtb: embind overloads by argument count.
+  // readVirtual, translate and nextMappedVirtual take an optional dtb: embind overloads by argument count.
   emscripten::class_<DumpHandle>("DumpHandle")
       .function("summaryJson", &DumpHandle::summaryJson)
       .function("fileSize", &DumpHandle::fileSize)
@@ -336,6 +370,9 @@ EMSCRIPTEN_BINDINGS(kdmpview) {
       .function("virtualMemoryInfo", &DumpHandle::virtualMemoryInfo)
       .function("virtualRegions", &DumpHandle::virtualRegions)
       .function("physicalRanges", &DumpHandle::physicalRanges)
-      .function("nextPhysicalPage", &DumpHandle::nextPhysicalPage);
+      .function("nextPhysicalPage", &DumpHandle::nextPhysicalPage)
+      .function("nextMappedVirtual", &DumpHandle::nextMappedVirtual)
+      .function("nextMappedVirtual", &DumpHandle::nextMappedVirtualDefault)
+      .function("fileLayout", &DumpHandle::fileLayout);
   emscripten::function("open", &open);
 }

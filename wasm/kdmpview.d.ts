@@ -74,9 +74,11 @@ export type NextMappedResult = { ok: true; address: HexString | null } | Failure
 
 /** A structure of the dump file (kdmp::file_layout): what the file view highlights and names. */
 export interface FileRegion {
-  /** "header", "bitmap-header", "bitmap", "run-list", "rdmp-header", "rdmp-ranges", "triage-header",
-   *  "triage-drivers", "triage-strings", "triage-unloaded-drivers", "triage-data-blocks", "triage-call-stack",
-   *  "page-data", ... */
+  /** "header", "run-list", "bitmap-header", "bitmap", "rdmp-header", "rdmp-ranges", "page-data"; triage dumps:
+   *  "triage-header", "triage-mm", "triage-unloaded-drivers", "triage-prcb", "triage-process", "triage-thread",
+   *  "triage-call-stack", "triage-kdbg", "triage-drivers", "triage-strings", "triage-data-page",
+   *  "triage-data-blocks" (the descriptors), "triage-data-block" (one block's bytes), "triage-valid".
+   *  Regions may nest (the header holds the run list); none is empty or reaches past the end of the file. */
   kind: string;
   /** What a user reads in the view: "Page bitmap (1048576 bits)", "Run 2: 0x100 pages from PFN 0x1000", ... */
   name: string;
@@ -120,7 +122,8 @@ export interface DumpHandle {
   nextPhysicalPage(pfn: string): NextPageResult;
   /** The first virtual address at or after `address` that translates (through `dtb`, default the header's) to a page
    *  the dump holds, or a triage dump's next saved region; null: none below 2^64. Skips unmapped regions by their
-   *  span, so it costs at most a few thousand walks. */
+   *  span, so real address spaces cost at most a few thousand walks; after 2^18 it fails with "not-present" and
+   *  `where` = the address to go on from. */
   nextMappedVirtual(address: string, dtb?: string): NextMappedResult;
   /** The file's structures, sorted by offset (see FileRegion). */
   fileLayout(): FileRegion[];

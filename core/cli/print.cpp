@@ -6,6 +6,7 @@
 #include "kdmp/bugcheck.hpp"
 #include "kdmp/context.hpp"
 #include "kdmp/exception.hpp"
+#include "kdmp/file_layout.hpp"
 #include "kdmp/time.hpp"
 
 namespace kdmp::cli {
@@ -142,6 +143,16 @@ int print_modules(Dump& dump) {
   return 0;
 }
 
+// One region a line: "0000000000000088-00000000000000b8  run-list                 Run list (2 runs)", offsets
+// of the file, the end exclusive.
+int print_layout(const Dump& dump) {
+  for (const FileRegion& r : file_layout(dump)) {
+    std::printf("%016llx-%016llx  %-24s %s\n", static_cast<unsigned long long>(r.offset),
+                static_cast<unsigned long long>(r.offset + r.size), r.kind.c_str(), r.name.c_str());
+  }
+  return 0;
+}
+
 // Reads as much as possible at va: up to the first unreadable address.
 Result<size_t> read_virtual(VirtualMemory& vm, uint64_t va, std::span<uint8_t> out) {
   auto st = vm.read_virtual_exact(Gva(va), out);
@@ -199,6 +210,7 @@ int run_text_commands(Dump& dump, const Options& o) {
   if (o.context_record) rc |= print_context(dump);
   if (o.exception_record) rc |= print_exception(dump);
   if (o.modules) rc |= print_modules(dump);
+  if (o.layout) rc |= print_layout(dump);
   if (o.mem) rc |= print_memory(dump, o);
   return rc;
 }

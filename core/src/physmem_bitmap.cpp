@@ -75,7 +75,7 @@ constexpr uint32_t kDumpSig = 0x504d5544;  // "DUMP"
 
 // Summary header field offsets, relative to the header's end.
 constexpr uint64_t kSignature = 0x00, kValidDump = 0x04, kFirstPage = 0x20, kTotalPresentPages = 0x28,
-                   kPages = 0x30, kBitmap = 0x38;
+                   kPages = 0x30, kBitmap = kBitmapSummarySize;
 
 // 512 MiB of bitmap describe 16 TiB of RAM; anything larger is hostile or broken, and would not fit in wasm.
 constexpr uint64_t kMaxBitmapBytes = uint64_t{512} << 20;

@@ -17,8 +17,9 @@ constexpr uint32_t kDumpSig = 0x504d5544;  // "DUMP"
 
 // Offsets relative to the header's end.
 constexpr uint64_t kMarkerField = 0x00, kSignature = 0x04, kValidDump = 0x08, kMetadataSize = 0x10,
-                   kFirstPageOffset = 0x18, kNumberOfRanges = 0x20, kTotalNumberOfPages = 0x28, kRanges = 0x30;
-constexpr uint64_t kRangeSize = 16;
+                   kFirstPageOffset = 0x18, kNumberOfRanges = 0x20, kTotalNumberOfPages = 0x28,
+                   kRanges = kRdmpHeaderSize;
+constexpr uint64_t kRangeSize = kRdmpRangeSize;
 constexpr uint64_t kMetadataBase = 0x20;  // FirstPageOffset = header end + 0x20 + MetadataSize
 
 // 16 Mi ranges is far more than a fragmented kernel dump of a large machine has; it bounds the index memory.

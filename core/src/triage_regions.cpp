@@ -258,6 +258,7 @@ void parse_data_blocks(Parse& p) {
   }
   uint64_t count = h.data_blocks_count;
   const uint64_t stride = data_block_stride(p, count);
+  p.out.data_block_stride = stride;
   if (!p.check_in_file(TriageField::DataBlocksOffset, h.data_blocks_offset, stride, "the data block descriptors")) {
     return;
   }

@@ -69,6 +69,17 @@ TEST_CASE("kdmp-parser --mem reads physical memory like the reference", "[cli]")
   }
 }
 
+TEST_CASE("kdmp-parser --layout prints the file's structures, one a line", "[cli]") {
+  auto r = run_cli("--layout " + fixture("bitmap-partial-byte.dmp"));
+  CHECK(r.status == 0);
+  CHECK(r.out ==
+        "0000000000000000-0000000000002000  header                   Dump header (PAGEDU64)\n"
+        "0000000000002000-0000000000002038  bitmap-header            Bitmap summary header\n"
+        "0000000000002038-0000000000002041  bitmap                   Page bitmap (69 bits)\n"
+        "0000000000003000-0000000000009000  page-data                Page data: 0x6 pages\n");
+  CHECK_THAT(run_cli("-h").out, Catch::Contains("--layout"));
+}
+
 TEST_CASE("kdmp-parser errors", "[cli]") {
   CHECK(run_cli("--bogus x").status == 2);
   CHECK(run_cli("").status == 2);

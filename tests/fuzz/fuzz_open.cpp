@@ -10,7 +10,9 @@
 #include <vector>
 
 #include "kdmp/dump.hpp"
+#include "kdmp/file_layout.hpp"
 #include "kdmp/le.hpp"
+#include "kdmp/next_mapped.hpp"
 #include "kdmp/summary.hpp"
 
 namespace {
@@ -107,6 +109,24 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       const kdmp::PhysicalRange& r = ranges[numbers.next() % ranges.size()];
       const uint64_t pfn = r.first_pfn + numbers.next() % r.page_count;
       read_and_check(dump, file, (pfn << 12) + (numbers.next() & 0xfff), static_cast<size_t>(len));
+    }
+  }
+
+  // The file view's structures stay inside the file, sorted.
+  const auto layout = kdmp::file_layout(dump);
+  for (size_t i = 0; i < layout.size(); ++i) {
+    check(layout[i].size > 0 && layout[i].offset <= size && layout[i].size <= size - layout[i].offset);
+    if (i > 0) check(layout[i - 1].offset <= layout[i].offset);
+  }
+
+  // "Next mapped memory" from an address the input chooses: an answer at or after it, readable, within a budget.
+  if (auto memory = dump.virtual_memory(); memory.ok()) {
+    const uint64_t from = numbers.next();
+    auto next = kdmp::next_mapped_virtual(**memory, kdmp::Gva(from), kdmp::NextMappedOptions{.max_steps = 4096});
+    if (next.ok() && next->has_value()) {
+      check((*next)->value >= from);
+      uint8_t byte = 0;
+      check((*memory)->read_virtual_exact(**next, std::span<uint8_t>(&byte, 1)).ok());
     }
   }
 

@@ -20,6 +20,12 @@ namespace kdmp {
 // PFNs are 52 bits wide (physical addresses of 64 bits minus the 12-bit page offset).
 inline constexpr uint64_t kMaxPfnCount = uint64_t{1} << 52;
 
+// The layouts' own structures right after the dump header: the bitmap dumps' SDMP/FDMP summary (the bitmap follows
+// it) and the RDMP header (16-byte ranges follow it up to FirstPageOffset).
+inline constexpr uint64_t kBitmapSummarySize = 0x38;
+inline constexpr uint64_t kRdmpHeaderSize = 0x30;
+inline constexpr uint64_t kRdmpRangeSize = 16;
+
 // A stretch of present physical pages.
 struct PhysicalRange {
   uint64_t first_pfn = 0;
@@ -92,6 +98,8 @@ class PhysicalIndex {
   PhysicalLayout layout() const { return layout_; }
   uint64_t page_count() const { return page_count_; }
   uint64_t data_offset() const { return data_offset_; }  // file offset of the first stored page
+  const PageRuns& runs() const { return runs_; }        // empty unless layout() is Runs
+  const PageBitmap& bitmap() const { return bitmap_; }  // empty unless layout() is Bitmap
 
   // The n-th stored page of pfn, or nullopt when the dump does not store it.
   std::optional<uint64_t> page_ordinal(uint64_t pfn) const;

@@ -174,6 +174,7 @@ struct TriageDump {
   std::vector<TriageUnloadedDriver> unloaded_drivers;
   std::optional<TriageBrokenDriver> broken_driver;
   std::vector<TriageDataBlock> data_blocks;
+  uint64_t data_block_stride = kDataBlockSize;  // bytes per descriptor: 16, or 12 in rizin-style 32-bit dumps
   // What TriageMemory serves: sorted by address, non-overlapping (where saved regions overlap, the one listed first
   // in kind order wins and a warning names both).
   std::vector<TriageRegion> regions;
