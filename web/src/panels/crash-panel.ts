@@ -1,0 +1,135 @@
+// "What crashed": the first screen, for someone looking at a blue screen for the first time. The bug check in words,
+// the driver blamed and why, the parameters with their meanings, when and on what the crash happened, and the
+// dump's problems in plain words.
+import { formatHexSize, formatLocal, formatUptime, formatUtc } from '../format';
+import type { Summary } from '../summary';
+import type { Panel, ViewerContext } from '../viewer/context';
+import { el } from '../views/dom';
+import { describeWindowsVersion } from '../windows-version';
+import { culpritExplanation, culpritLocation, formatPeTimestamp } from './describe';
+import { block, type Fact, factList, panelPage, text, virtualButton } from './ui';
+import { explainWarning } from './warning-explanations';
+
+function headline(summary: Summary): HTMLElement {
+  const { bugcheck } = summary;
+  const title = el('h3', { className: 'crash-title' }, [
+    el('span', { text: bugcheck.name || 'Unknown bug check', data: { field: 'bugcheckName' } }),
+    text(' ('),
+    el('span', { className: 'mono', text: bugcheck.code, data: { field: 'bugcheckCode' } }),
+    text(')'),
+  ]);
+  return el('header', { className: 'crash-headline' }, [
+    el('p', { className: 'crash-kicker', text: 'Windows stopped with the bug check' }),
+    title,
+    el('p', { className: 'crash-description', text: bugcheck.description || 'Microsoft documents no description for this bug check code.', data: { field: 'bugcheckDescription' } }),
+  ]);
+}
+
+function culpritBlock(context: ViewerContext): HTMLElement {
+  const culprit = context.summary.culprit;
+  if (!culprit) {
+    return block('Probably caused by', [
+      el('p', { className: 'crash-culprit-name', text: 'not found: no loaded module holds the blamed address', data: { field: 'culpritModule' } }),
+      el('p', { className: 'panel-intro', text: `The bug check parameters, the exception and the instruction pointer all point outside the modules this dump lists.${context.summary.stack.entries.length > 0 ? ' The Stack tab shows the drivers found on the stack.' : ''}` }),
+    ], 'crash-culprit crash-culprit-none');
+  }
+  const module = context.modules.byName(culprit.module);
+  const facts: Fact[] = [
+    { label: 'Address', value: virtualButton(context, culprit.address, culpritLocation(culprit), 'culpritAddress') },
+    { label: 'Why', value: culpritExplanation(culprit), field: 'culpritReason' },
+  ];
+  if (module) {
+    facts.push({ label: 'File', value: module.path || module.name, field: 'culpritPath' });
+    facts.push({ label: 'Linked', value: formatPeTimestamp(module.timestamp), field: 'culpritTimestamp' });
+  }
+  return block('Probably caused by', [
+    el('p', { className: 'crash-culprit-name', text: culprit.module, data: { field: 'culpritModule' } }),
+    factList(facts),
+  ], 'crash-culprit');
+}
+
+function warningsBlock(summary: Summary): HTMLElement | null {
+  if (summary.warnings.length === 0) return null;
+  const items = summary.warnings.map((w) => el('li', { data: { code: w.code } }, [
+    el('p', { className: 'warning-text', text: explainWarning(w.code), data: { field: 'warningText' } }),
+    el('p', { className: 'warning-detail' }, [
+      el('code', { className: 'warning-code', text: w.code, data: { field: 'warningCode' } }),
+      el('span', { text: w.message, data: { field: 'warningMessage' } }),
+    ]),
+  ]));
+  const heading = summary.warnings.length === 1 ? 'This dump has a problem' : `This dump has ${summary.warnings.length} problems`;
+  const section = block(heading, [el('ul', { className: 'crash-warnings-list' }, items)], 'crash-warnings');
+  section.setAttribute('role', 'note');
+  return section;
+}
+
+function parametersBlock(context: ViewerContext): HTMLElement {
+  const { bugcheck } = context.summary;
+  const list = el('dl', { className: 'bugcheck-parameters' }, bugcheck.parameters.flatMap((value, i) => {
+    const meaning = bugcheck.parameterMeanings?.[i];
+    const n = i + 1;
+    const symbol = context.modules.symbolize(BigInt(value));
+    return [
+      el('dt', { text: `Parameter ${n}` }),
+      el('dd', { className: 'parameter-value', data: { field: `bugcheckParameter${n}` } }, [
+        el('code', { text: value, data: { field: `bugcheckParameter${n}Value` } }),
+        // The meaning in parentheses: what Microsoft documents the parameter to be for this code.
+        ...(meaning ? [el('span', { className: 'parameter-meaning', text: ` (${meaning})` })] : []),
+      ]),
+      el('dd', { className: 'parameter-symbol' }, symbol ? [virtualButton(context, value, symbol, `bugcheckParameter${n}Symbol`)] : []),
+    ];
+  }));
+  const known = bugcheck.parameterMeanings?.some((m) => m !== null);
+  return block('Bug check parameters', known ? [list] : [list, el('p', { className: 'panel-intro', text: 'The meaning of these parameters is not documented for this bug check.' })], 'crash-parameters');
+}
+
+function whenAndWhere(summary: Summary): HTMLElement {
+  const { header } = summary;
+  const time = header.systemTime;
+  return block('When and on what', [factList([
+    { label: 'Crash time (UTC)', value: time ? formatUtc(time) : 'not recorded', field: 'systemTimeUtc' },
+    { label: 'Your local time', value: time ? formatLocal(time) : 'not recorded', field: 'systemTimeLocal' },
+    { label: 'Up for', value: formatUptime(header.systemUpTimeSeconds), field: 'uptime' },
+    { label: 'Windows', value: describeWindowsVersion(header.majorVersion, header.minorVersion), field: 'windowsVersion' },
+    { label: 'Machine', value: `${header.machineName} (${header.machineImageType})`, field: 'machine' },
+    { label: 'Processors', value: String(header.numberProcessors), field: 'numberProcessors' },
+    { label: 'Dump type', value: `${header.dumpTypeName} (${header.dumpType})`, field: 'dumpType' },
+    { label: 'File size', value: formatHexSize(header.fileSize), field: 'fileSize' },
+  ])], 'crash-when');
+}
+
+/** The kernel's bookkeeping addresses a debugger user looks for; folded away for everyone else. */
+function moreDetails(summary: Summary): HTMLElement {
+  const { header } = summary;
+  const facts: Fact[] = [
+    { label: 'Signature', value: header.signature, field: 'signature', mono: true },
+    { label: 'DirectoryTableBase', value: header.directoryTableBase, field: 'directoryTableBase', mono: true },
+    { label: 'PfnDataBase', value: header.pfnDatabase, field: 'pfnDatabase', mono: true },
+    { label: 'PsLoadedModuleList', value: header.psLoadedModuleList, field: 'psLoadedModuleList', mono: true },
+    { label: 'PsActiveProcessHead', value: header.psActiveProcessHead, field: 'psActiveProcessHead', mono: true },
+    { label: 'KdDebuggerDataBlock', value: header.kdDebuggerDataBlock, field: 'kdDebuggerDataBlock', mono: true },
+    { label: 'Required dump space', value: formatHexSize(header.requiredDumpSpace), field: 'requiredDumpSpace' },
+  ];
+  if (header.paeEnabled !== undefined) facts.push({ label: 'PAE', value: header.paeEnabled ? 'enabled' : 'disabled', field: 'paeEnabled' });
+  if (header.comment) facts.push({ label: 'Comment', value: header.comment, field: 'comment' });
+  return el('details', { className: 'panel-block crash-more' }, [el('summary', { text: 'More about this dump' }), factList(facts)]);
+}
+
+export const crashPanel: Panel = {
+  id: 'crash',
+  title: 'What crashed',
+  available: () => true,
+  render(context) {
+    // The tab already says "What crashed"; the heading stays for screen readers.
+    const page = panelPage('crash', 'What crashed', undefined, { hideHeading: true });
+    const warnings = warningsBlock(context.summary);
+    page.append(
+      headline(context.summary),
+      culpritBlock(context),
+      ...(warnings ? [warnings] : []),
+      el('div', { className: 'crash-columns' }, [parametersBlock(context), whenAndWhere(context.summary)]),
+      moreDetails(context.summary),
+    );
+    return page;
+  },
+};

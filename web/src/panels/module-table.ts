@@ -1,0 +1,46 @@
+// Sorting and filtering of the modules table, without the DOM: the panel builds its rows once and only reorders
+// and hides them, so a dump with hundreds of modules stays fast.
+import type { SummaryModule } from '../summary';
+
+export const MODULE_COLUMNS = ['name', 'base', 'end', 'size', 'timestamp', 'checksum', 'kind', 'path'] as const;
+export type ModuleColumn = (typeof MODULE_COLUMNS)[number];
+export type SortDirection = 'ascending' | 'descending';
+
+const NUMERIC: ReadonlySet<ModuleColumn> = new Set(['base', 'end', 'size', 'timestamp', 'checksum']);
+
+/** The value compared for a column: bigint for numbers, lower-case text otherwise. */
+function key(module: SummaryModule, column: ModuleColumn): bigint | string {
+  switch (column) {
+    case 'end': return BigInt(module.base) + BigInt(module.size);
+    case 'base': case 'size': case 'timestamp': case 'checksum': return BigInt(module[column]);
+    default: return module[column].toLowerCase();
+  }
+}
+
+export function isNumericColumn(column: ModuleColumn): boolean {
+  return NUMERIC.has(column);
+}
+
+/** The indexes of `modules` in display order. Equal keys keep base order, so the sort is stable and predictable. */
+export function sortModules(modules: readonly SummaryModule[], column: ModuleColumn, direction: SortDirection): number[] {
+  const keys = modules.map((m) => key(m, column));
+  const bases = modules.map((m) => BigInt(m.base));
+  const sign = direction === 'ascending' ? 1 : -1;
+  const compare = (a: bigint | string, b: bigint | string) => (a < b ? -1 : a > b ? 1 : 0);
+  return modules
+    .map((_, i) => i)
+    .sort((a, b) => sign * compare(keys[a]!, keys[b]!) || compare(bases[a]!, bases[b]!) || a - b);
+}
+
+export interface ModuleFilter {
+  /** A substring of the name or the path, case-insensitive; '' matches every module. */
+  text: string;
+  /** A kind ("kernel", "user", "user32"), or '' for all. */
+  kind: string;
+}
+
+export function moduleMatches(module: SummaryModule, filter: ModuleFilter): boolean {
+  if (filter.kind && module.kind !== filter.kind) return false;
+  const needle = filter.text.trim().toLowerCase();
+  return needle === '' || module.name.toLowerCase().includes(needle) || module.path.toLowerCase().includes(needle);
+}

@@ -1,0 +1,123 @@
+// Kernel and user modules in one table: filter by name, path or kind, sort by any column, the culprit marked. The
+// rows are built once; sorting moves them and filtering hides them, so hundreds of modules stay fast.
+import { toHex } from '../hex';
+import type { SummaryModule } from '../summary';
+import type { Panel, ViewerContext } from '../viewer/context';
+import { el } from '../views/dom';
+import { formatPeTimestamp, moduleKindLabel } from './describe';
+import { MODULE_COLUMNS, type ModuleColumn, type ModuleFilter, moduleMatches, type SortDirection, sortModules } from './module-table';
+import { breakablePath, cell, emptyNote, panelPage, row, virtualButton } from './ui';
+
+const COLUMN_TITLES: Record<ModuleColumn, string> = {
+  name: 'Name', base: 'Base', end: 'End', size: 'Size', timestamp: 'Timestamp (UTC)', checksum: 'Checksum', kind: 'Kind', path: 'Path',
+};
+
+function isCulprit(context: ViewerContext, module: SummaryModule): boolean {
+  const culprit = context.summary.culprit;
+  return culprit !== null && culprit.module === module.name && BigInt(culprit.base) === BigInt(module.base);
+}
+
+function moduleRow(context: ViewerContext, module: SummaryModule): HTMLTableRowElement {
+  const culprit = isCulprit(context, module);
+  const name: Node[] = [virtualButton(context, module.base, module.name, 'moduleName')];
+  if (culprit) name.push(el('span', { className: 'badge badge-culprit', text: 'culprit' }));
+  const end = BigInt(module.base) + BigInt(module.size);
+  const tr = row([
+    cell(name, { header: true }),
+    cell(module.base, { field: 'moduleBase', mono: true }),
+    cell(toHex(end), { field: 'moduleEnd', mono: true }),
+    cell(module.size, { field: 'moduleSize', mono: true, className: 'num' }),
+    cell(formatPeTimestamp(module.timestamp, false), { field: 'moduleTimestamp', className: 'nowrap' }),
+    cell(module.checksum, { field: 'moduleChecksum', mono: true, className: 'num' }),
+    cell(moduleKindLabel(module.kind), { field: 'moduleKind', className: 'nowrap' }),
+    cell(breakablePath(module.path), { field: 'modulePath', className: 'path' }),
+  ], { module: module.name, kind: module.kind }, culprit ? 'culprit-row' : undefined);
+  // The raw timestamp stays one hover away: the date alone hides a reproducible build's hash.
+  tr.cells[4]!.title = module.timestamp;
+  return tr;
+}
+
+function kindSelect(modules: readonly SummaryModule[]): HTMLSelectElement {
+  const counts = new Map<string, number>();
+  for (const m of modules) counts.set(m.kind, (counts.get(m.kind) ?? 0) + 1);
+  const select = el('select', { className: 'module-kind-filter', data: { field: 'moduleKindFilter' } }, [
+    el('option', { text: `All kinds (${modules.length})` }),
+    ...[...counts].map(([kind, count]) => {
+      const option = el('option', { text: `${moduleKindLabel(kind)} (${count})` });
+      option.value = kind;
+      return option;
+    }),
+  ]);
+  select.options[0]!.value = '';
+  select.setAttribute('aria-label', 'Module kind');
+  return select;
+}
+
+export const modulesPanel: Panel = {
+  id: 'modules',
+  title: 'Modules',
+  available: () => true,
+  render(context) {
+    const modules = context.summary.modules;
+    const page = panelPage('modules', 'Modules', 'The kernel drivers and the modules of the crashing process. Click a name to see its image in memory.');
+    if (modules.length === 0) {
+      page.append(emptyNote('This dump lists no modules (see the warnings on the first tab).'));
+      return page;
+    }
+
+    const search = el('input', { className: 'module-search', data: { field: 'moduleSearch' } });
+    search.type = 'search';
+    search.placeholder = 'Filter by name or path';
+    search.setAttribute('aria-label', 'Filter modules by name or path');
+    const kinds = kindSelect(modules);
+    const count = el('span', { className: 'module-count', data: { field: 'moduleCount' } });
+
+    const rows = modules.map((m) => moduleRow(context, m));
+    const tbody = el('tbody', {}, rows);
+    let sort: { column: ModuleColumn; direction: SortDirection } = { column: 'base', direction: 'ascending' };
+
+    const headers = MODULE_COLUMNS.map((column) => {
+      const button = el('button', { className: 'sort-button', text: COLUMN_TITLES[column] });
+      button.type = 'button';
+      const th = el('th', { data: { column } }, [button]);
+      th.scope = 'col';
+      button.addEventListener('click', () => {
+        const direction = sort.column === column && sort.direction === 'ascending' ? 'descending' : 'ascending';
+        sort = { column, direction };
+        applySort();
+      });
+      return th;
+    });
+
+    function applySort(): void {
+      for (const th of headers) {
+        if (th.dataset['column'] === sort.column) th.setAttribute('aria-sort', sort.direction);
+        else th.removeAttribute('aria-sort');
+      }
+      tbody.append(...sortModules(modules, sort.column, sort.direction).map((i) => rows[i]!));
+    }
+
+    function applyFilter(): void {
+      const filter: ModuleFilter = { text: search.value, kind: kinds.value };
+      let shown = 0;
+      modules.forEach((m, i) => {
+        const match = moduleMatches(m, filter);
+        rows[i]!.hidden = !match;
+        if (match) ++shown;
+      });
+      count.textContent = shown === modules.length ? `${modules.length} modules` : `${shown} of ${modules.length} modules`;
+    }
+
+    search.addEventListener('input', applyFilter);
+    kinds.addEventListener('change', applyFilter);
+    applySort();
+    applyFilter();
+
+    const table = el('table', { className: 'data-table module-table' }, [el('thead', {}, [el('tr', {}, headers)]), tbody]);
+    page.append(
+      el('div', { className: 'panel-toolbar' }, [search, kinds, count]),
+      el('div', { className: 'panel-scroll module-scroll' }, [table]),
+    );
+    return page;
+  },
+};

@@ -1,0 +1,48 @@
+// The stack scan: every value on the crashing thread's stack that points into a module. Values just after a call
+// instruction are probable return addresses (the call chain); the others are data that happens to point into code.
+import { formatBytes } from '../format';
+import type { Panel } from '../viewer/context';
+import { el } from '../views/dom';
+import { cell, dataTable, emptyNote, panelPage, row, text, virtualButton } from './ui';
+
+export const stackPanel: Panel = {
+  id: 'stack',
+  title: 'Stack',
+  available: () => true,
+  render(context) {
+    const { stack } = context.summary;
+    const page = panelPage('stack', 'Stack', 'Values on the crashing thread\u2019s stack that point into a module. Probable return addresses, just after a call, show the chain of calls that led to the crash, most recent first.');
+    const probable = stack.entries.filter((e) => e.probableReturn).length;
+    page.append(el('p', { className: 'stack-range', data: { field: 'stackRange' } }, [
+      text('Scanned '),
+      el('span', { text: formatBytes(stack.bytesRead), data: { field: 'stackBytesRead' } }),
+      text(' from '),
+      virtualButton(context, stack.start, stack.start, 'stackStart'),
+      text(`: ${stack.entries.length} values point into modules, ${probable} probable return addresses.`),
+    ]));
+    if (stack.entries.length === 0) {
+      page.append(emptyNote(stack.bytesRead === 0 ? 'The stack could not be read from this dump.' : 'No value on the stack points into a module.'));
+      return page;
+    }
+
+    const toggle = el('input', { data: { field: 'stackProbableOnly' } });
+    toggle.type = 'checkbox';
+    toggle.checked = true;
+    toggle.id = 'stack-probable-only';
+    const label = el('label', { className: 'toggle' }, [toggle, text(' Show only probable return addresses')]);
+
+    const rows = stack.entries.map((entry) => row([
+      cell(virtualButton(context, entry.stackAddress, entry.stackAddress, 'stackAddress')),
+      cell(virtualButton(context, entry.value, entry.value, 'stackValue')),
+      cell(`${entry.module}+${entry.offset}`, { field: 'stackSymbol', mono: true }),
+      cell(entry.probableReturn ? 'return address' : 'data', { field: 'stackKind' }),
+    ], { probable: String(entry.probableReturn) }, entry.probableReturn ? 'stack-return' : 'stack-other'));
+
+    const apply = () => rows.forEach((tr, i) => { tr.hidden = toggle.checked && !stack.entries[i]!.probableReturn; });
+    toggle.addEventListener('change', apply);
+    apply();
+    page.append(el('div', { className: 'panel-toolbar' }, [label]),
+      dataTable(['Stack address', 'Value', 'Module+offset', 'Kind'], rows, { className: 'stack-table' }));
+    return page;
+  },
+};

@@ -1,0 +1,104 @@
+// Building blocks shared by the panels: the page frame, tables, fact lists and the address buttons that open the hex
+// view. Every value carries data-field (tests and styling); text from the dump goes in as textContent only.
+import { toHex } from '../hex';
+import type { Hex } from '../summary';
+import type { HexLocation, ViewerContext } from '../viewer/context';
+import { el } from '../views/dom';
+
+export type Content = string | Node | (string | Node)[];
+
+function append(parent: HTMLElement, content: Content): void {
+  parent.append(...(Array.isArray(content) ? content : [content]));
+}
+
+/** A panel's frame: a heading and an optional sentence saying what the panel shows. */
+export function panelPage(id: string, heading: string, intro?: string, options: { hideHeading?: boolean } = {}): HTMLElement {
+  const h2 = el('h2', { className: options.hideHeading ? 'visually-hidden' : 'panel-heading', text: heading });
+  const page = el('section', { className: `panel-page panel-page-${id}` }, [h2]);
+  if (intro) page.append(el('p', { className: 'panel-intro', text: intro }));
+  return page;
+}
+
+/** A titled block inside a panel. */
+export function block(title: string, children: Node[], className = ''): HTMLElement {
+  return el('section', { className: `panel-block ${className}`.trim() }, [el('h3', { text: title }), ...children]);
+}
+
+const SPACE_NAMES = { file: 'the file', physical: 'physical memory', virtual: 'virtual memory' } as const;
+
+/** A button showing `text` (default the address) that opens the hex view at `location`. */
+export function hexButton(context: ViewerContext, location: HexLocation, text?: string, field?: string): HTMLButtonElement {
+  const address = toHex(location.address);
+  const button = el('button', { className: 'address-button', text: text ?? address, data: field ? { field } : {} });
+  button.type = 'button';
+  button.title = `Show ${address} in ${SPACE_NAMES[location.space]} (hex view)`;
+  button.addEventListener('click', () => context.showHex(location));
+  return button;
+}
+
+/** A button to a virtual address. */
+export function virtualButton(context: ViewerContext, address: Hex | bigint, text?: string, field?: string): HTMLButtonElement {
+  return hexButton(context, { space: 'virtual', address: BigInt(address) }, text, field);
+}
+
+/** "ntoskrnl.exe+0x1234" as a muted label next to an address; an empty text node outside every module. */
+export function symbolLabel(context: ViewerContext, address: Hex | bigint, field?: string): Node {
+  const symbol = context.modules.symbolize(BigInt(address));
+  return symbol ? el('span', { className: 'symbol', text: symbol, data: field ? { field } : {} }) : document.createTextNode('');
+}
+
+/** A table cell; `field` names the value for tests. */
+export function cell(content: Content, options: { field?: string; mono?: boolean; className?: string; header?: boolean } = {}): HTMLTableCellElement {
+  const classes = [options.mono ? 'mono' : '', options.className ?? ''].filter(Boolean).join(' ');
+  const td = el(options.header ? 'th' : 'td', { className: classes || undefined, data: options.field ? { field: options.field } : {} });
+  if (options.header) td.scope = 'row';
+  append(td, content);
+  return td;
+}
+
+export function row(cells: HTMLTableCellElement[], data: Record<string, string> = {}, className?: string): HTMLTableRowElement {
+  return el('tr', { className, data }, cells);
+}
+
+/** A table with column headers; `numeric` columns are right-aligned. */
+export function dataTable(headers: readonly string[], rows: HTMLTableRowElement[], options: { className?: string; caption?: string; numeric?: readonly number[] } = {}): HTMLTableElement {
+  const head = el('tr', {}, headers.map((h, i) => {
+    const th = el('th', { text: h, className: options.numeric?.includes(i) ? 'num' : undefined });
+    th.scope = 'col';
+    return th;
+  }));
+  const table = el('table', { className: `data-table ${options.className ?? ''}`.trim() }, [el('thead', {}, [head]), el('tbody', {}, rows)]);
+  if (options.caption) table.createCaption().textContent = options.caption;
+  return table;
+}
+
+export interface Fact {
+  label: string;
+  value: Content;
+  field?: string;
+  mono?: boolean;
+}
+
+/** A <dl> of label/value pairs; each <dd> carries data-field. */
+export function factList(facts: Fact[], className = ''): HTMLDListElement {
+  return el('dl', { className: `facts ${className}`.trim() }, facts.flatMap((fact) => {
+    const dd = el('dd', { className: fact.mono ? 'mono' : undefined, data: fact.field ? { field: fact.field } : {} });
+    append(dd, fact.value);
+    return [el('dt', { text: fact.label }), dd];
+  }));
+}
+
+/** A sentence saying why a panel has nothing to show. */
+export function emptyNote(text: string, field?: string): HTMLElement {
+  return el('p', { className: 'panel-empty', text, data: field ? { field } : {} });
+}
+
+/** Plain text between elements (el() takes nodes only). */
+export function text(value: string): Text {
+  return document.createTextNode(value);
+}
+
+/** A Windows path that may wrap after each backslash (a <wbr> there), not in the middle of a name. */
+export function breakablePath(path: string): Node[] {
+  return path.split(/(?<=[\\/])/).flatMap((part, i) => (i === 0 ? [text(part)] : [el('wbr'), text(part)]));
+}
