@@ -73,7 +73,7 @@ async function openFixture(name: string): Promise<void> {
 }
 
 describe('the viewer', () => {
-  it('shows the header, bugcheck and first bytes of a picked dump', async () => {
+  it('shows the dump type and bugcheck of a picked dump', async () => {
     await openFixture('full-two-runs.dmp');
     const expected = cliSummary(fixture('full-two-runs.dmp')) as {
       header: { dumpType: number; dumpTypeName: string; directoryTableBase: string };
@@ -84,9 +84,6 @@ describe('the viewer', () => {
     expect(await field('bugcheckCode').textContent()).toBe('0x3b');
     expect(await field('bugcheckName').textContent()).toBe(expected.bugcheck.name || 'unknown');
     expect(await field('bugcheckParameter4').textContent()).toBe(expected.bugcheck.parameters[3]);
-    expect(await field('directoryTableBase').textContent()).toBe(expected.header.directoryTableBase);
-    expect(await page.locator('.hexdump').textContent()).toMatch(/^00000000 {2}50 41 47 45 44 55 36 34/);
-    expect((await page.locator('.hexdump').textContent())!.split('\n')).toHaveLength(32);
     expect(wasmContentType).toBe('application/wasm');
     expect(problems).toEqual([]);
   });
@@ -134,7 +131,7 @@ describe('drag and drop', () => {
     await page.evaluate((data) => {
       const transfer = new DataTransfer();
       transfer.items.add(new File([new Uint8Array(data)], 'dropped.dmp'));
-      document.getElementById('drop-zone')!.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+      document.querySelector('[data-role="drop-zone"]')!.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
     }, bytes);
     await poll(() => page.locator('[data-field="bugcheckCode"]').textContent()).toBe('0x3b');
     expect(await page.locator('.dump-title').textContent()).toBe('dropped.dmp');
@@ -146,7 +143,6 @@ describe('a dump that stays on the server', () => {
     await page.goto(`${server.url}?url=/fixtures/full-two-runs.dmp`);
     await poll(() => page.locator('[data-field="bugcheckCode"]').textContent()).toBe('0x3b');
     expect(await page.locator('.dump-title').textContent()).toBe('full-two-runs.dmp');
-    expect(await page.locator('.hexdump').textContent()).toMatch(/^00000000 {2}50 41 47 45 44 55 36 34/);
     expect(rangeRequests.some((r) => /^\/fixtures\/full-two-runs\.dmp bytes=\d+-\d+$/.test(r))).toBe(true);
     expect(problems).toEqual([]);
   });

@@ -1,25 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatHexSize, formatLocal, formatUptime, formatUtc, hexDumpLines } from '../../web/src/format';
-
-describe('hexDumpLines', () => {
-  it('prints offset, 16 bytes in two groups and ASCII', () => {
-    const bytes = new TextEncoder().encode('PAGEDU64\x00\x01\x02\x7fABCD');
-    expect(hexDumpLines(bytes)).toEqual([
-      '00000000  50 41 47 45 44 55 36 34  00 01 02 7f 41 42 43 44  |PAGEDU64....ABCD|',
-    ]);
-  });
-
-  it('pads a short last line and starts at the given offset', () => {
-    const lines = hexDumpLines(new Uint8Array(20).fill(0x41), 0x1000);
-    expect(lines).toHaveLength(2);
-    expect(lines[1]).toBe(`00001010  41 41 41 41 ${'   '.repeat(12)}  |AAAA|`);
-    expect(lines[0]!.length).toBe(lines[1]!.length + 12);
-  });
-
-  it('widens the offset column past 4 GiB', () => {
-    expect(hexDumpLines(new Uint8Array(1), 0x1_0000_0000)[0]).toMatch(/^100000000  00/);
-  });
-});
+import { formatBytes, formatHexSize, formatLocal, formatUptime, formatUtc } from '../../web/src/format';
 
 describe('formatting', () => {
   it('formats sizes', () => {

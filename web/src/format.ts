@@ -1,23 +1,5 @@
-// Plain-text formatting for the views: hex dump lines, sizes, times. Pure functions, tested in tests/web.
+// Plain-text formatting for the views: sizes, times. Pure functions, tested in tests/web.
 import type { Hex } from './summary';
-
-/** "00000000  50 41 47 45 44 55 36 34  ...  |PAGEDU64........|": offset, 16 bytes in two groups of 8, ASCII. */
-export function hexDumpLines(bytes: Uint8Array, baseOffset = 0): string[] {
-  const lines: string[] = [];
-  const offsetWidth = Math.max(8, (baseOffset + bytes.length).toString(16).length);
-  for (let at = 0; at < bytes.length; at += 16) {
-    const row = bytes.subarray(at, at + 16);
-    let hex = '';
-    let ascii = '';
-    for (let i = 0; i < 16; ++i) {
-      const b = row[i];
-      hex += (i === 8 ? '  ' : i === 0 ? '' : ' ') + (b === undefined ? '  ' : b.toString(16).padStart(2, '0'));
-      if (b !== undefined) ascii += b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.';
-    }
-    lines.push(`${(baseOffset + at).toString(16).padStart(offsetWidth, '0')}  ${hex}  |${ascii}|`);
-  }
-  return lines;
-}
 
 /** "1.5 MiB" */
 export function formatBytes(size: number | bigint): string {

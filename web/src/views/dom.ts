@@ -11,11 +11,3 @@ export function el<K extends keyof HTMLElementTagNameMap>(
   node.append(...children);
   return node;
 }
-
-/** A <dl> of (label, value) rows; each value carries data-field for tests and styling. */
-export function definitionList(rows: { field: string; label: string; value: string; mono?: boolean }[]): HTMLDListElement {
-  return el('dl', { className: 'fields' }, rows.flatMap((row) => [
-    el('dt', { text: row.label }),
-    el('dd', { text: row.value, className: row.mono ? 'mono' : undefined, data: { field: row.field } }),
-  ]));
-}

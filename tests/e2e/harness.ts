@@ -1,0 +1,69 @@
+// Shared by the viewer's browser tests: the built site on a local static server (fixtures mounted under
+// /fixtures/), one Chromium for the file, a fresh context per test, and the checks every test ends with: no request
+// left the server's origin and the page broke no Content-Security-Policy rule.
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { serveStatic } from '../../scripts/static-server.mjs';
+import { fixture, paths } from '../wasm/support';
+import { launchChromium } from './browser';
+
+export interface ViewerPage {
+  readonly server: { url: string; close: () => Promise<void> };
+  readonly browser: Browser;
+  readonly context: BrowserContext;
+  readonly page: Page;
+  /** Every URL the page and its workers requested. */
+  readonly requests: string[];
+  /** Console errors, page errors and CSP violations. */
+  readonly problems: string[];
+}
+
+/** Registers the hooks; the returned object's fields are valid inside tests. `path` is what each test starts on. */
+export function useViewerPage(options: { path?: string; permissions?: string[] } = {}): ViewerPage {
+  const state = {} as { -readonly [K in keyof ViewerPage]: ViewerPage[K] };
+  beforeAll(async () => {
+    state.server = await serveStatic(paths.dist, { mounts: { '/fixtures/': paths.fixtures } });
+    state.browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await state.browser?.close();
+    await state.server?.close();
+  });
+  beforeEach(async () => {
+    state.requests = [];
+    state.problems = [];
+    state.context = await state.browser.newContext({ acceptDownloads: true });
+    if (options.permissions) await state.context.grantPermissions(options.permissions, { origin: new URL(state.server.url).origin });
+    state.context.on('request', (request) => state.requests.push(request.url()));
+    // An init script is not subject to the page's CSP; it records violations the page itself would only log.
+    await state.context.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (e) => {
+        console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI}`);
+      });
+    });
+    state.page = await state.context.newPage();
+    state.page.on('console', (message) => {
+      if (message.type() === 'error') state.problems.push(`console: ${message.text()}`);
+    });
+    state.page.on('pageerror', (error) => state.problems.push(`page error: ${error.message}`));
+    await state.page.goto(new URL(options.path ?? '', state.server.url).href);
+  });
+  afterEach(async () => {
+    await state.context?.close();
+    const origin = new URL(state.server.url).origin;
+    expect(state.requests.filter((url) => !url.startsWith('blob:') && new URL(url).origin !== origin), 'requests to other hosts').toEqual([]);
+    expect(state.problems.filter((p) => /Content Security Policy|CSP violation/i.test(p)), 'CSP violations').toEqual([]);
+    expect(state.problems.filter((p) => p.startsWith('page error')), 'uncaught errors').toEqual([]);
+  });
+  return state;
+}
+
+/** Polls until the value matches (the wasm module loads and the dump opens asynchronously; CI machines are shared). */
+export function poll<T>(read: () => Promise<T> | T) {
+  return expect.poll(read, { timeout: 20_000, interval: 50 });
+}
+
+/** Opens fixtures through the viewer's file input (several: the table of crashes). */
+export async function openFixtures(page: Page, ...names: string[]): Promise<void> {
+  await page.locator('#file-input').setInputFiles(names.map(fixture));
+}

@@ -1,0 +1,397 @@
+// The viewer: everything a user sees, rendered into one root element, so the standalone page (main.ts), the
+// <kdmp-viewer> element and the iframe mode share it. It opens dumps (a drop, the file picker, the sample, a URL,
+// or several files at once as a table of crashes), shows an open dump as tabs (PANELS plus the hex view), keeps
+// the view in the URL fragment when asked to, and exports the summary and a plain-text report.
+import { openDumpInWorker } from '../api/browser';
+import { KdmpError } from '../api/errors';
+import type { DumpHandle, DumpSource } from '../api/types';
+import { HexWorkspace, type HexState } from '../hex/workspace';
+import { PANELS } from '../panels/index';
+import { crashReport } from '../report';
+import type { Hex, Summary } from '../summary';
+import { el } from '../views/dom';
+import { renderError } from '../views/error-view';
+import { copyText, downloadText } from './clipboard';
+import type { AddressSpaceKind, HexLocation, Panel, PanelId, ViewerContext } from './context';
+import { renderCrashList, type CrashListEntry } from './crash-list';
+import { formatFragment, parseFragment, type ViewState } from './fragment';
+import { ModuleMap } from './module-map';
+
+export interface ViewerOptions {
+  /** Starts a dump worker (web/src/worker/worker.ts, built). */
+  createWorker(): Worker;
+  /** Where kdmpview.wasm is, when not next to the worker's glue. */
+  wasmUrl?: string;
+  /** Keep the view and the hex address in location.hash (the standalone page). */
+  useFragment?: boolean;
+  /** Offer "Open the sample dump", read from this (same-origin) URL. */
+  sampleUrl?: string;
+  /** Show the drop zone and the file picker (default true). */
+  allowOpen?: boolean;
+  /** Element ids for the file input and the sample button (the standalone page's "file-input", "open-sample"); by
+   *  default unique generated ones, so several viewers can share a document. */
+  ids?: { fileInput?: string; sampleButton?: string };
+  onEvent?(event: ViewerEvent): void;
+}
+
+export type ViewerEvent =
+  | { type: 'opened'; name: string; summary: Summary }
+  | { type: 'error'; name: string; error: { code: string; message: string } }
+  | { type: 'navigate'; view: PanelId; space?: AddressSpaceKind; address?: Hex }
+  | { type: 'closed' };
+
+const HEX_TAB = { id: 'hex' as const, title: 'Hex view' };
+
+/** An open dump and what the viewer built for it. */
+interface OpenDump {
+  dump: DumpHandle;
+  context: ViewerContext;
+  tabs: Map<PanelId, HTMLButtonElement>;
+  sections: Map<PanelId, HTMLElement>;
+  rendered: Set<PanelId>;
+  workspace?: HexWorkspace;
+  view: PanelId;
+}
+
+export class Viewer {
+  private readonly openZone: HTMLElement;
+  private readonly statusLine: HTMLElement;
+  private readonly body: HTMLElement;
+  private readonly fileInput: HTMLInputElement;
+  private current: OpenDump | undefined;
+  /** The table of crashes of the last multi-file drop: "Back to the list" returns to it. */
+  private list: CrashListEntry[] | undefined;
+  /** Bumped by every open: an open that finishes after a newer one started is thrown away. */
+  private generation = 0;
+  private readonly onHashChange = () => {
+    const state = parseFragment(location.hash);
+    if (state && this.current) this.apply(state, false);
+  };
+
+  constructor(private readonly root: HTMLElement, private readonly options: ViewerOptions) {
+    root.classList.add('kdmpview');
+    this.fileInput = el('input', { className: 'visually-hidden' });
+    this.fileInput.type = 'file';
+    this.fileInput.multiple = true;
+    this.fileInput.id = options.ids?.fileInput ?? `kdmp-file-${Math.random().toString(36).slice(2)}`;
+    this.fileInput.dataset.role = 'file-input';
+    this.fileInput.addEventListener('change', () => {
+      const files = [...(this.fileInput.files ?? [])];
+      this.fileInput.value = '';
+      void this.openFiles(files);
+    });
+    this.openZone = this.renderOpenZone();
+    this.statusLine = el('p', { className: 'status', data: { role: 'status' } });
+    this.statusLine.setAttribute('role', 'status');
+    this.statusLine.setAttribute('aria-live', 'polite');
+    this.body = el('div', { className: 'viewer-body' });
+    root.replaceChildren(this.openZone, this.statusLine, this.body);
+    this.openZone.hidden = options.allowOpen === false;
+    // Drops land anywhere on the viewer; the zone only shows where.
+    for (const type of ['dragenter', 'dragover'] as const) {
+      root.addEventListener(type, (event) => {
+        event.preventDefault();
+        this.openZone.classList.add('dragging');
+      });
+    }
+    root.addEventListener('dragleave', (event) => {
+      if (!event.relatedTarget || !root.contains(event.relatedTarget as Node)) this.openZone.classList.remove('dragging');
+    });
+    root.addEventListener('drop', (event) => {
+      event.preventDefault();
+      this.openZone.classList.remove('dragging');
+      void this.openFiles([...(event.dataTransfer?.files ?? [])]);
+    });
+    if (options.useFragment) window.addEventListener('hashchange', this.onHashChange);
+  }
+
+  private renderOpenZone(): HTMLElement {
+    const pick = el('label', { className: 'button', text: 'Choose files…' });
+    pick.htmlFor = this.fileInput.id;
+    const actions = el('div', { className: 'actions' }, [pick, this.fileInput]);
+    if (this.options.sampleUrl) {
+      const sample = el('button', { className: 'button', text: 'Open the sample dump', data: { action: 'open-sample' } });
+      sample.type = 'button';
+      if (this.options.ids?.sampleButton) sample.id = this.options.ids.sampleButton;
+      sample.addEventListener('click', () => void this.openSample());
+      actions.append(sample);
+    }
+    const zone = el('section', { className: 'drop-zone', data: { role: 'drop-zone' } }, [
+      el('p', { text: 'Drop a MEMORY.DMP or kernel minidumps (several at once for a table of crashes) here, or' }),
+      actions,
+      el('p', { className: 'privacy', text: 'The file is read in this page only; nothing is uploaded.' }),
+    ]);
+    zone.setAttribute('aria-label', 'Open a dump');
+    return zone;
+  }
+
+  setStatus(text: string): void {
+    this.statusLine.textContent = text;
+  }
+
+  private emit(event: ViewerEvent): void {
+    this.options.onEvent?.(event);
+  }
+
+  /** One file opens; several become a table of crashes. */
+  async openFiles(files: File[]): Promise<void> {
+    if (files.length === 0) return;
+    if (files.length === 1) {
+      this.list = undefined;
+      await this.open(files[0]!, files[0]!.name);
+      return;
+    }
+    await this.openList(files);
+  }
+
+  private async openSample(): Promise<void> {
+    const url = this.options.sampleUrl!;
+    this.setStatus('Fetching the sample dump…');
+    try {
+      const response = await fetch(url);
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      this.list = undefined;
+      await this.open(await response.blob(), url.split('/').pop() || 'sample.dmp');
+    } catch (e) {
+      this.setStatus(`The sample dump could not be loaded: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  /** Opens one dump (replacing the open one) and shows its first screen; null when it cannot be read. */
+  async open(source: DumpSource, name: string): Promise<Summary | null> {
+    const mine = ++this.generation;
+    performance.mark('kdmpview:open-start');
+    this.setStatus(`Opening ${name}…`);
+    await this.closeCurrent();
+    this.body.replaceChildren();
+    let dump: DumpHandle;
+    try {
+      dump = await openDumpInWorker(source, { createWorker: this.options.createWorker, wasmUrl: this.options.wasmUrl });
+    } catch (e) {
+      if (mine !== this.generation) return null;
+      const error = e instanceof KdmpError ? { code: e.code, message: e.message } : { code: 'internal-error', message: String(e) };
+      this.setStatus('');
+      this.body.replaceChildren(...this.backToList(), renderError(name, error));
+      this.emit({ type: 'error', name, error });
+      return null;
+    }
+    if (mine !== this.generation) {
+      void dump.close();
+      return null;
+    }
+    const summary = await dump.summary();
+    this.show(dump, summary, name);
+    performance.mark('kdmpview:summary-shown');
+    this.setStatus(`Opened ${name}.`);
+    this.emit({ type: 'opened', name, summary });
+    return summary;
+  }
+
+  private async openList(files: File[]): Promise<void> {
+    const mine = ++this.generation;
+    await this.closeCurrent();
+    this.body.replaceChildren();
+    const entries: CrashListEntry[] = [];
+    for (const [i, file] of files.entries()) {
+      this.setStatus(`Reading ${i + 1} of ${files.length}: ${file.name}…`);
+      try {
+        const dump = await openDumpInWorker(file, { createWorker: this.options.createWorker, wasmUrl: this.options.wasmUrl });
+        entries.push({ file, summary: await dump.summary() });
+        void dump.close();
+      } catch (e) {
+        entries.push({ file, error: e instanceof KdmpError ? { code: e.code, message: e.message } : { code: 'internal-error', message: String(e) } });
+      }
+      if (mine !== this.generation) return;
+    }
+    this.list = entries;
+    this.showList();
+    this.setStatus(`Read ${files.length} files.`);
+  }
+
+  private showList(): void {
+    if (!this.list) return;
+    this.body.replaceChildren(renderCrashList(this.list, (entry) => void this.open(entry.file, entry.file.name)));
+  }
+
+  private backToList(): HTMLElement[] {
+    if (!this.list) return [];
+    const back = el('button', { className: 'link-button back-to-list', text: `← Back to the list of ${this.list.length} dumps` });
+    back.type = 'button';
+    back.addEventListener('click', () => {
+      void this.closeCurrent().then(() => this.showList());
+    });
+    return [back];
+  }
+
+  /** The tabs of an open dump. */
+  private show(dump: DumpHandle, summary: Summary, name: string): void {
+    const panels = PANELS.filter((p) => p.available(summary));
+    const tabList = el('div', { className: 'tabs' });
+    tabList.setAttribute('role', 'tablist');
+    tabList.setAttribute('aria-label', 'Views of the dump');
+    const sections = el('div', { className: 'tab-panels' });
+    const open: OpenDump = {
+      dump,
+      tabs: new Map(),
+      sections: new Map(),
+      rendered: new Set(),
+      view: 'crash',
+      context: {
+        dump,
+        summary,
+        name,
+        modules: new ModuleMap(summary.modules),
+        showHex: (location) => this.showHex(location),
+        showPanel: (id) => this.select(id),
+        setStatus: (text) => this.setStatus(text),
+      },
+    };
+    for (const tab of [...panels, HEX_TAB]) {
+      const button = el('button', { className: 'tab', text: tab.title, data: { tab: tab.id } });
+      button.type = 'button';
+      button.id = `${this.fileInput.id}-tab-${tab.id}`;
+      button.setAttribute('role', 'tab');
+      button.addEventListener('click', () => this.select(tab.id));
+      const section = el('section', { className: 'tab-panel', data: { panel: tab.id } });
+      section.setAttribute('role', 'tabpanel');
+      section.setAttribute('aria-labelledby', button.id);
+      section.hidden = true;
+      open.tabs.set(tab.id, button);
+      open.sections.set(tab.id, section);
+      tabList.append(button);
+      sections.append(section);
+    }
+    // Arrow keys move between tabs (the WAI-ARIA tabs pattern).
+    tabList.addEventListener('keydown', (event) => {
+      const ids = [...open.tabs.keys()];
+      const at = ids.indexOf(open.view);
+      const next = event.key === 'ArrowRight' ? at + 1 : event.key === 'ArrowLeft' ? at - 1 : event.key === 'Home' ? 0 : event.key === 'End' ? ids.length - 1 : null;
+      if (next === null) return;
+      event.preventDefault();
+      const id = ids[(next + ids.length) % ids.length]!;
+      this.select(id);
+      open.tabs.get(id)!.focus();
+    });
+    this.current = open;
+
+    const exportJson = el('button', { className: 'button secondary', text: 'Export summary JSON', data: { action: 'export-json' } });
+    exportJson.type = 'button';
+    exportJson.addEventListener('click', () => {
+      const document = { ...summary, file: name };
+      downloadText(`${JSON.stringify(document, null, 2)}\n`, `${name.replace(/\.[^.]*$/, '')}.summary.json`, 'application/json', this.root);
+      this.setStatus(`Saved the summary of ${name} as JSON.`);
+    });
+    const copyReport = el('button', { className: 'button secondary', text: 'Copy crash report', data: { action: 'copy-report' } });
+    copyReport.type = 'button';
+    copyReport.addEventListener('click', async () => {
+      const ok = await copyText(crashReport(summary, name), this.root);
+      this.setStatus(ok ? 'Copied the crash report as plain text.' : 'The browser refused to copy; select the report text instead.');
+    });
+    const title = el('div', { className: 'dump-heading' }, [
+      el('div', {}, [
+        el('h2', { className: 'dump-title', text: name, data: { field: 'fileName' } }),
+        el('p', { className: 'dump-subtitle', text: `${summary.header.dumpTypeName} dump · ${summary.header.machineName} · ${summary.bugcheck.name} (${summary.bugcheck.code})` }),
+      ]),
+      el('div', { className: 'dump-actions' }, [exportJson, copyReport]),
+    ]);
+    this.body.replaceChildren(...this.backToList(), title, tabList, sections);
+
+    const wanted = this.options.useFragment ? parseFragment(location.hash) : null;
+    this.apply(wanted && open.tabs.has(wanted.view) ? wanted : { view: 'crash' }, false);
+  }
+
+  /** Shows a view state (from the fragment, a host, or a panel). */
+  private apply(state: ViewState, announce = true): void {
+    if (state.view === 'hex' && state.hex) this.showHex(state.hex);
+    else this.select(state.view, announce);
+  }
+
+  /** Switches tab; renders the tab the first time. */
+  private select(id: PanelId, announce = true): void {
+    const open = this.current;
+    if (!open || !open.tabs.has(id)) return;
+    open.view = id;
+    for (const [tab, button] of open.tabs) {
+      const selected = tab === id;
+      button.setAttribute('aria-selected', String(selected));
+      button.tabIndex = selected ? 0 : -1;
+      open.sections.get(tab)!.hidden = !selected;
+    }
+    if (!open.rendered.has(id)) {
+      open.rendered.add(id);
+      void this.render(open, id);
+    }
+    if (id !== 'hex') {
+      this.writeFragment({ view: id });
+      if (announce) this.emit({ type: 'navigate', view: id });
+    }
+  }
+
+  private async render(open: OpenDump, id: PanelId): Promise<void> {
+    const section = open.sections.get(id)!;
+    if (id === 'hex') {
+      section.append(this.workspace(open).element);
+      return;
+    }
+    const panel = PANELS.find((p) => p.id === id) as Panel;
+    try {
+      section.replaceChildren(await panel.render(open.context));
+    } catch (e) {
+      section.replaceChildren(el('p', { className: 'error-message', text: `This view failed: ${e instanceof Error ? e.message : String(e)}` }));
+    }
+  }
+
+  private workspace(open: OpenDump): HexWorkspace {
+    open.workspace ??= new HexWorkspace(open.context, {
+      onLocationChange: (state: HexState) => {
+        if (this.current !== open || open.view !== 'hex') return;
+        this.writeFragment({ view: 'hex', hex: state });
+        this.emit({ type: 'navigate', view: 'hex', space: state.space, address: `0x${state.address.toString(16)}` });
+      },
+    });
+    return open.workspace;
+  }
+
+  private showHex(location: HexLocation & { bytesPerRow?: 16 | 32 }): void {
+    const open = this.current;
+    if (!open) return;
+    const workspace = this.workspace(open);
+    this.select('hex', false);
+    workspace.show(location);
+  }
+
+  /** Moves to a view (and, for the hex view, a location), as a host or a link asks. */
+  navigate(view: PanelId, location?: HexLocation): void {
+    this.apply(view === 'hex' && location ? { view, hex: location } : { view });
+  }
+
+  private writeFragment(state: ViewState): void {
+    if (!this.options.useFragment) return;
+    const fragment = formatFragment(state);
+    // replaceState: moving around a dump should not fill the back button's history.
+    if (location.hash !== fragment) history.replaceState(history.state, '', fragment);
+  }
+
+  private async closeCurrent(): Promise<void> {
+    const open = this.current;
+    this.current = undefined;
+    if (!open) return;
+    open.workspace?.destroy();
+    await open.dump.close().catch(() => {});
+    this.emit({ type: 'closed' });
+  }
+
+  /** Closes the open dump and clears the view. */
+  async close(): Promise<void> {
+    ++this.generation;
+    await this.closeCurrent();
+    this.body.replaceChildren();
+    this.setStatus('');
+  }
+
+  destroy(): void {
+    void this.close();
+    window.removeEventListener('hashchange', this.onHashChange);
+    this.root.replaceChildren();
+  }
+}
