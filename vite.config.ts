@@ -1,4 +1,5 @@
-// Builds web/ into dist/: a static site with relative URLs (base './'), so it works under any path.
+// Builds web/ into dist/: a static site with relative URLs (base './'), so it works under any path: index.html (the
+// viewer), embed.html (the viewer for an iframe) and kdmp-viewer.js (the <kdmp-viewer> element), sharing assets/.
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 import { aliases } from './aliases.config.ts';
@@ -16,6 +17,8 @@ const glueNodeBuiltins: Plugin = {
   },
 };
 
+const web = (file: string) => fileURLToPath(new URL(`./web/${file}`, import.meta.url));
+
 export default defineConfig({
   root: fileURLToPath(new URL('./web', import.meta.url)),
   base: './',
@@ -28,6 +31,19 @@ export default defineConfig({
     target: 'es2022',
     // No data: URLs: the CSP (default-src 'self') would block them.
     assetsInlineLimit: 0,
+    rolldownOptions: {
+      // The page, the iframe page (docs/embedding.md), and the <kdmp-viewer> element's script at a stable name.
+      input: {
+        index: web('index.html'),
+        embed: web('embed.html'),
+        'kdmp-viewer': web('src/embed/kdmp-viewer.ts'),
+      },
+      // Keep the element's exports (defineKdmpViewer, KdmpViewer) for hosts that import it.
+      preserveEntrySignatures: 'exports-only',
+      output: {
+        entryFileNames: (chunk) => (chunk.name === 'kdmp-viewer' ? '[name].js' : 'assets/[name]-[hash].js'),
+      },
+    },
   },
   server: {
     host: '127.0.0.1',

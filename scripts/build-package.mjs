@@ -1,12 +1,13 @@
 // Builds the npm package into build/npm/ (`npm pack build/npm` makes the tarball):
 //   index.js    browser entry: init({ wasmUrl, workerUrl }), openDump(File | Blob | Uint8Array | url)
 //   node.js     Node entry ("kdmpview/node"): openDump(path | bytes), summaryJson(path)
-//   worker.js   the dump worker the browser entry starts
+//   element.js  the <kdmp-viewer> element ("kdmpview/element"), with kdmp-viewer.css (styles.css bundled)
+//   worker.js   the dump worker the browser entry and the element start
 //   kdmpview.js + kdmpview.wasm   the Emscripten glue and module, next to worker.js and node.js
 //   bin/kdmpview-json.js          prints the summary JSON of a dump on disk
 //   types/      declarations (tsc), index.d.ts and node.d.ts point into them
 // The glue stays a separate, unmodified file: worker.js and node.js import it as ./kdmpview.js, and it finds
-// kdmpview.wasm next to itself.
+// kdmpview.wasm next to itself. KDMP_NPM_OUT=dir builds elsewhere than build/npm.
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +15,7 @@ import { execFileSync } from 'node:child_process';
 import { build } from 'vite';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const out = path.join(root, 'build/npm');
+const out = process.env.KDMP_NPM_OUT ? path.resolve(process.env.KDMP_NPM_OUT) : path.join(root, 'build/npm');
 const glue = path.join(root, 'build-wasm/wasm/kdmpview.js');
 const wasm = path.join(root, 'build-wasm/wasm/kdmpview.wasm');
 const version = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).version;
@@ -47,6 +48,7 @@ await build({
       entry: {
         index: path.join(root, 'web/src/package/index.ts'),
         node: path.join(root, 'web/src/package/node.ts'),
+        element: path.join(root, 'web/src/package/element.ts'),
         worker: path.join(root, 'web/src/worker/worker.ts'),
       },
       formats: ['es'],
@@ -54,6 +56,24 @@ await build({
     rolldownOptions: {
       external: [/^node:/],
       output: { entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
+    },
+  },
+});
+
+// The element's stylesheet: a library build would inline a CSS import as a data: URL (which the CSP refuses), so
+// styles.css is built on its own, its @imports inlined, into kdmp-viewer.css next to element.js.
+await build({
+  configFile: false,
+  root,
+  logLevel: 'warn',
+  build: {
+    outDir: out,
+    emptyOutDir: false,
+    target: 'es2022',
+    assetsInlineLimit: 0,
+    rolldownOptions: {
+      input: { 'kdmp-viewer': path.join(root, 'web/src/styles.css') },
+      output: { assetFileNames: '[name][extname]' },
     },
   },
 });
@@ -80,6 +100,7 @@ for (const file of walk(types)) {
 }
 writeFileSync(path.join(out, 'index.d.ts'), "export * from './types/web/src/package/index.js';\n");
 writeFileSync(path.join(out, 'node.d.ts'), "export * from './types/web/src/package/node.js';\n");
+writeFileSync(path.join(out, 'element.d.ts'), "export * from './types/web/src/package/element.js';\n");
 
 mkdirSync(path.join(out, 'bin'));
 writeFileSync(path.join(out, 'bin/kdmpview-json.js'), `#!/usr/bin/env node
@@ -104,10 +125,13 @@ writeFileSync(path.join(out, 'package.json'), `${JSON.stringify({
   version,
   description: 'Windows kernel crash dumps in the browser and in Node: a C++ parser compiled to WebAssembly',
   type: 'module',
-  sideEffects: false,
+  // Importing kdmpview/element defines <kdmp-viewer>: keep it when bundlers shake.
+  sideEffects: ['./element.js'],
   exports: {
     '.': { types: './index.d.ts', default: './index.js' },
     './node': { types: './node.d.ts', default: './node.js' },
+    './element': { types: './element.d.ts', default: './element.js' },
+    './kdmp-viewer.css': './kdmp-viewer.css',
     './worker.js': './worker.js',
     './kdmpview.js': './kdmpview.js',
     './kdmpview.wasm': './kdmpview.wasm',
@@ -119,7 +143,7 @@ writeFileSync(path.join(out, 'package.json'), `${JSON.stringify({
 }, null, 2)}\n`);
 
 const size = (/** @type {string} */ f) => statSync(path.join(out, f)).size;
-console.log(`package: build/npm (index.js ${size('index.js')} B, worker.js ${size('worker.js')} B, kdmpview.wasm ${size('kdmpview.wasm')} B)`);
+console.log(`package: ${path.relative(root, out)} (index.js ${size('index.js')} B, element.js ${size('element.js')} B, worker.js ${size('worker.js')} B, kdmpview.wasm ${size('kdmpview.wasm')} B)`);
 
 /** @param {string} dir @returns {string[]} */
 function walk(dir) {

@@ -44,12 +44,13 @@ export function parseRange(header, size) {
 
 /**
  * Serves `root` on 127.0.0.1. Port 0 picks a free one. `mounts` serves other directories under URL prefixes
- * ({ '/fixtures/': 'build/fixtures' }).
+ * ({ '/fixtures/': 'build/fixtures' }); `files` serves single files at exact paths, before the mounts
+ * ({ '/embed-config.json': '/tmp/x/config.json' }).
  * @param {string} root
- * @param {{ port?: number, mounts?: Record<string, string> }} [options]
+ * @param {{ port?: number, mounts?: Record<string, string>, files?: Record<string, string> }} [options]
  * @returns {Promise<{ url: string, close: () => Promise<void> }>}
  */
-export async function serveStatic(root, { port = 0, mounts = {} } = {}) {
+export async function serveStatic(root, { port = 0, mounts = {}, files = {} } = {}) {
   const bases = [
     ...Object.entries(mounts).map(([prefix, dir]) => ({ prefix, base: path.resolve(dir) })),
     { prefix: '/', base: path.resolve(root) },
@@ -57,12 +58,15 @@ export async function serveStatic(root, { port = 0, mounts = {} } = {}) {
   const server = createServer(async (request, response) => {
     try {
       const { pathname } = new URL(request.url ?? '/', 'http://127.0.0.1');
-      const mount = bases.find((b) => pathname.startsWith(b.prefix));
-      if (!mount) throw new Error('no such mount');
-      const { base } = mount;
-      let file = path.join(base, decodeURIComponent(pathname.slice(mount.prefix.length - 1)));
-      if (file !== base && !file.startsWith(base + path.sep)) throw new Error('outside the site');
-      if ((await stat(file)).isDirectory()) file = path.join(file, 'index.html');
+      let file = Object.hasOwn(files, pathname) ? path.resolve(/** @type {string} */ (files[pathname])) : undefined;
+      if (file === undefined) {
+        const mount = bases.find((b) => pathname.startsWith(b.prefix));
+        if (!mount) throw new Error('no such mount');
+        const { base } = mount;
+        file = path.join(base, decodeURIComponent(pathname.slice(mount.prefix.length - 1)));
+        if (file !== base && !file.startsWith(base + path.sep)) throw new Error('outside the site');
+        if ((await stat(file)).isDirectory()) file = path.join(file, 'index.html');
+      }
       const info = await stat(file);
       const headers = {
         'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream',
