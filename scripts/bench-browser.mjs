@@ -3,6 +3,9 @@
 //     until the summary is there, twice (each open starts its worker; the second finds the wasm compiled)
 //   - search the file, and physical memory, for a pattern that is not there: MB/s
 //   - the .wasm size, raw and gzipped, and the wasm heap after all that
+//   - the viewer (dist/): the same dump picked in the page until its first screen shows (the page's own
+//     performance marks, from the file input's change to the crash panel on screen), and hex-view scroll steps
+//     (a wheel event until the rows are laid out), over physical memory and over the file
 // Usage: node scripts/bench-browser.mjs [--gib N] [--search-mib N] [--dump PATH]   (after scripts/build.sh)
 // --dump benches an existing dump file instead (e.g. one whose pages hold real data rather than a hole).
 import { execFileSync } from 'node:child_process';
@@ -73,6 +76,8 @@ try {
     };
   }, { searchMib });
 
+  const viewer = await benchViewer(browser, dumpFile);
+
   const wasm = readFileSync(path.join(pkg, 'kdmpview.wasm'));
   const result = {
     chromium: browser.version(),
@@ -84,19 +89,73 @@ try {
     wasmBytes: wasm.length,
     wasmGzipBytes: gzipSync(wasm, { level: 9 }).length,
     wasmHeapBytes: figures.heap,
+    viewer,
   };
   console.log(`kdmpview browser figures (Chromium ${result.chromium}, ${result.dump.file}, ${result.dump.fileSize} bytes)
   open from a File -> summary   first ${result.openToSummaryMs.first} ms, second ${result.openToSummaryMs.second} ms (each starts its worker)
   search the file               ${result.fileSearchMBps} MB/s over ${searchMib} MiB
   search physical memory        ${result.physicalSearchMBps} MB/s over ${searchMib} MiB
   .wasm                         ${result.wasmBytes} bytes, ${result.wasmGzipBytes} gzipped
-  wasm heap afterwards          ${(result.wasmHeapBytes / 2 ** 20).toFixed(1)} MiB`);
+  wasm heap afterwards          ${(result.wasmHeapBytes / 2 ** 20).toFixed(1)} MiB
+  viewer: file picked -> first screen   ${viewer.summaryShownMs.map(round).join(' ms, ')} ms (three opens)
+  viewer: hex scroll step (physical)    median ${viewer.scroll.physical.median} ms, p95 ${viewer.scroll.physical.p95} ms, max ${viewer.scroll.physical.max} ms over ${viewer.scroll.physical.steps} steps
+  viewer: hex scroll step (file)        median ${viewer.scroll.file.median} ms, p95 ${viewer.scroll.file.p95} ms, max ${viewer.scroll.file.max} ms over ${viewer.scroll.file.steps} steps`);
   mkdirSync(path.join(root, 'build/bench'), { recursive: true });
   writeFileSync(path.join(root, 'build/bench/browser.json'), `${JSON.stringify(result, null, 2)}\n`);
 } finally {
   await browser.close();
   await server.close();
   rmSync(work, { recursive: true, force: true });
+}
+
+/**
+ * The viewer's figures, on the built site: open the dump through the page's file input three times, then scroll the
+ * hex view.
+ * @param {import('playwright-core').Browser} browser
+ * @param {string} dumpFile
+ */
+async function benchViewer(browser, dumpFile) {
+  const site = await serveStatic(path.join(root, 'dist'));
+  try {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    /** @type {number[]} */
+    const summaryShownMs = [];
+    for (let i = 0; i < 3; ++i) {
+      await page.goto(`${site.url}#view=crash`);
+      await page.locator('#file-input').setInputFiles(dumpFile);
+      await page.locator('[data-field="bugcheckCode"]').waitFor();
+      summaryShownMs.push(await page.evaluate(() => {
+        const measure = performance.measure('open', 'kdmpview:open-start', 'kdmpview:summary-shown');
+        return measure.duration;
+      }));
+    }
+    /** @param {string} space */
+    const scroll = async (space) => {
+      await page.goto(`${site.url}#view=hex&space=${space}&address=0x0`);
+      await page.locator('#file-input').setInputFiles(dumpFile);
+      await page.locator('.hex-view').waitFor();
+      await page.waitForTimeout(500);
+      return page.evaluate(async () => {
+        const view = /** @type {HTMLElement} */ (document.querySelector('.hex-view'));
+        /** @type {number[]} */
+        const times = [];
+        for (let i = 0; i < 300; ++i) {
+          const start = performance.now();
+          view.dispatchEvent(new WheelEvent('wheel', { deltaY: 100, bubbles: true, cancelable: true }));
+          void view.offsetHeight;  // the step's layout, not only its script
+          times.push(performance.now() - start);
+          // Give page reads their turn now and then, as a user's wheel would.
+          if (i % 10 === 9) await new Promise((resolve) => requestAnimationFrame(() => resolve(undefined)));
+        }
+        times.sort((a, b) => a - b);
+        const at = (/** @type {number} */ q) => Math.round((times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? 0) * 100) / 100;
+        return { steps: times.length, median: at(0.5), p95: at(0.95), max: at(1) };
+      });
+    };
+    return { summaryShownMs, scroll: { physical: await scroll('physical'), file: await scroll('file') } };
+  } finally {
+    await site.close();
+  }
 }
 
 function round(/** @type {number} */ v) {
