@@ -117,7 +117,9 @@ export class Viewer {
       actions.append(sample);
     }
     const zone = el('section', { className: 'drop-zone', data: { role: 'drop-zone' } }, [
-      el('p', { text: 'Drop a MEMORY.DMP or kernel minidumps (several at once for a table of crashes) here, or' }),
+      el('p', { className: 'drop-hint', text: 'Drop a MEMORY.DMP or kernel minidumps (several at once for a table of crashes) here, or' }),
+      // Once a dump is open the zone shrinks to one line (the dump needs the screen): this is its label then.
+      el('span', { className: 'drop-compact-label', text: 'Open another dump: drop it here, or' }),
       actions,
       el('p', { className: 'privacy', text: 'The file is read in this page only; nothing is uploaded.' }),
     ]);
@@ -204,6 +206,7 @@ export class Viewer {
       if (mine !== this.generation) return;
     }
     this.list = entries;
+    this.root.classList.add('has-content');
     this.showList();
     this.setStatus(`Read ${files.length} files.`);
   }
@@ -273,6 +276,7 @@ export class Viewer {
       open.tabs.get(id)!.focus();
     });
     this.current = open;
+    this.root.classList.add('has-content');
 
     const exportJson = el('button', { className: 'button secondary', text: 'Export summary JSON', data: { action: 'export-json' } });
     exportJson.type = 'button';
@@ -385,6 +389,7 @@ export class Viewer {
   async close(): Promise<void> {
     ++this.generation;
     await this.closeCurrent();
+    this.root.classList.remove('has-content');
     this.body.replaceChildren();
     this.setStatus('');
   }
