@@ -14,15 +14,26 @@ export interface ViewerPage {
   readonly page: Page;
   /** Every URL the page and its workers requested. */
   readonly requests: string[];
+  /** "path bytes=a-b" for each request with a Range header. */
+  readonly rangeRequests: string[];
   /** Console errors, page errors and CSP violations. */
   readonly problems: string[];
 }
 
-/** Registers the hooks; the returned object's fields are valid inside tests. `path` is what each test starts on. */
-export function useViewerPage(options: { path?: string; permissions?: string[] } = {}): ViewerPage {
+export interface ViewerPageOptions {
+  /** What each test starts on, relative to the site ("" by default); null: no page is loaded. */
+  path?: string | null;
+  permissions?: string[];
+  viewport?: { width: number; height: number };
+  /** More directories to serve ({"/sparse/": "/tmp/x/"}), made once before the tests. */
+  mounts?: () => Record<string, string>;
+}
+
+/** Registers the hooks; the returned object's fields are valid inside tests. */
+export function useViewerPage(options: ViewerPageOptions = {}): ViewerPage {
   const state = {} as { -readonly [K in keyof ViewerPage]: ViewerPage[K] };
   beforeAll(async () => {
-    state.server = await serveStatic(paths.dist, { mounts: { '/fixtures/': paths.fixtures } });
+    state.server = await serveStatic(paths.dist, { mounts: { '/fixtures/': paths.fixtures, ...options.mounts?.() } });
     state.browser = await launchChromium();
   });
   afterAll(async () => {
@@ -31,10 +42,16 @@ export function useViewerPage(options: { path?: string; permissions?: string[] }
   });
   beforeEach(async () => {
     state.requests = [];
+    state.rangeRequests = [];
     state.problems = [];
-    state.context = await state.browser.newContext({ acceptDownloads: true });
+    state.context = await state.browser.newContext({ acceptDownloads: true, ...(options.viewport ? { viewport: options.viewport } : {}) });
     if (options.permissions) await state.context.grantPermissions(options.permissions, { origin: new URL(state.server.url).origin });
-    state.context.on('request', (request) => state.requests.push(request.url()));
+    // The context sees the requests of the page and of its workers.
+    state.context.on('request', (request) => {
+      state.requests.push(request.url());
+      const range = request.headers()['range'];
+      if (range) state.rangeRequests.push(`${new URL(request.url()).pathname} ${range}`);
+    });
     // An init script is not subject to the page's CSP; it records violations the page itself would only log.
     await state.context.addInitScript(() => {
       document.addEventListener('securitypolicyviolation', (e) => {
@@ -46,7 +63,7 @@ export function useViewerPage(options: { path?: string; permissions?: string[] }
       if (message.type() === 'error') state.problems.push(`console: ${message.text()}`);
     });
     state.page.on('pageerror', (error) => state.problems.push(`page error: ${error.message}`));
-    await state.page.goto(new URL(options.path ?? '', state.server.url).href);
+    if (options.path !== null) await state.page.goto(new URL(options.path ?? '', state.server.url).href);
   });
   afterEach(async () => {
     await state.context?.close();

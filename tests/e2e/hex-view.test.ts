@@ -3,84 +3,44 @@
 // and the file's header fields named in the status line.
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { serveStatic } from '../../scripts/static-server.mjs';
+import { afterAll, describe, expect, it } from 'vitest';
 import { formatCopy } from '../../web/src/hex/copy-format';
 import { fixture, paths, sparseBitmapDump } from '../wasm/support';
-import { launchChromium } from './browser';
+import { poll, useViewerPage } from './harness';
 
-let server: { url: string; close: () => Promise<void> };
-let browser: Browser;
-let context: BrowserContext;
-let page: Page;
-let requests: string[];
-let problems: string[];
-let sparse: ReturnType<typeof sparseBitmapDump>;
-
-beforeAll(async () => {
-  sparse = sparseBitmapDump(8);
-  // Dumps stay on the server and are read with range requests: the 8 GiB one is a few MiB of real data.
-  server = await serveStatic(paths.dist, { mounts: { '/fixtures/': paths.fixtures, '/sparse/': `${path.dirname(sparse.file)}/` } });
-  browser = await launchChromium();
+let sparse: ReturnType<typeof sparseBitmapDump> | undefined;
+// Dumps stay on the server and are read with range requests: the 8 GiB one is a few MiB of real data.
+const t = useViewerPage({
+  path: null,
+  viewport: { width: 1400, height: 900 },
+  permissions: ['clipboard-read', 'clipboard-write'],
+  mounts: () => {
+    sparse = sparseBitmapDump(8);
+    return { '/sparse/': `${path.dirname(sparse.file)}/` };
+  },
 });
+afterAll(() => sparse?.remove());
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  sparse?.remove();
-});
-
-beforeEach(async () => {
-  requests = [];
-  problems = [];
-  context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(server.url).origin });
-  context.on('request', (request) => requests.push(request.url()));
-  await context.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) => {
-      console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI}`);
-    });
-  });
-  page = await context.newPage();
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-});
-
-afterEach(async () => {
-  await context?.close();
-  const origin = new URL(server.url).origin;
-  expect(requests.filter((url) => new URL(url).origin !== origin), 'requests to other hosts').toEqual([]);
-  expect(problems.filter((p) => /Content Security Policy|CSP violation/i.test(p)), 'CSP violations').toEqual([]);
-  expect(problems.filter((p) => p.startsWith('page error')), 'page errors').toEqual([]);
-});
-
-function poll<T>(read: () => Promise<T> | T) {
-  return expect.poll(read, { timeout: 20_000, interval: 50 });
-}
-
-const hex = (selector: string) => page.locator(`[data-panel="hex"] ${selector}`);
+const hex = (selector: string) => t.page.locator(`[data-panel="hex"] ${selector}`);
 const statusField = (name: string) => hex(`[data-field="${name}"]`).textContent();
 const cursor = () => statusField('hexCursor');
 
 /** Opens a dump that stays on the server, at `fragment` ("#view=hex&..."). */
 async function open(url: string, fragment = ''): Promise<void> {
-  await page.goto(`${server.url}?url=${url}${fragment}`);
-  await poll(() => page.locator('[data-tab="hex"]').count()).toBe(1);
+  await t.page.goto(`${t.server.url}?url=${url}${fragment}`);
+  await poll(() => t.page.locator('[data-tab="hex"]').count()).toBe(1);
 }
 
 async function openHexTab(url: string): Promise<void> {
   await open(url);
-  await page.locator('[data-tab="hex"]').click();
+  await t.page.locator('[data-tab="hex"]').click();
   await poll(() => hex('.hex-view').isVisible()).toBe(true);
 }
 
 /** The hex column of the row whose address column reads `address` (as the view spells it), as numbers; null for a
  *  byte not shown ("??", dots). */
 function rowBytes(address: string): Promise<(number | null)[] | null> {
-  return page.evaluate((wanted) => {
+  return t.page.evaluate((wanted) => {
     const row = [...document.querySelectorAll('[data-panel="hex"] .hex-grid .hex-row')].find((r) => r.querySelector('.hex-addr')?.textContent === wanted);
     if (!row) return null;
     return [...row.querySelectorAll('.hex-hex .hex-b')].map((b) => (/^[0-9a-f]{2}$/.test(b.textContent ?? '') ? parseInt(b.textContent!, 16) : null));
@@ -110,8 +70,8 @@ const NT = 0xfffff80312800000n;
 describe('the hex view on sample.dmp', () => {
   it('opens baddrv.sys from the modules tab and shows the bytes the CLI reads there', async () => {
     await open('/fixtures/sample.dmp');
-    await page.locator('[data-tab="modules"]').click();
-    await page.locator('tr[data-module="baddrv.sys"] [data-field="moduleName"]').click();
+    await t.page.locator('[data-tab="modules"]').click();
+    await t.page.locator('tr[data-module="baddrv.sys"] [data-field="moduleName"]').click();
     await poll(() => cursor()).toBe('0xfffff80312340000');
     expect(await hex('[data-space="virtual"]').getAttribute('aria-pressed')).toBe('true');
     expect(await statusField('hexSymbol')).toBe('baddrv.sys+0x0');
@@ -123,7 +83,7 @@ describe('the hex view on sample.dmp', () => {
     // The page below the module is not mapped: its rows are "??" under one notice line.
     expect(await hex('.hex-row-notice .hex-notice-text').first().textContent()).toMatch(/^— not mapped: 0x[0-9a-f]+ to 0xfffff8031233ffff —$/);
     // The URL keeps the place.
-    await poll(() => page.evaluate(() => location.hash)).toContain('space=virtual&address=0xfffff80312340000');
+    await poll(() => t.page.evaluate(() => location.hash)).toContain('space=virtual&address=0xfffff80312340000');
   });
 
   it('goes to modules, registers and decimal numbers, and says why it cannot', async () => {
@@ -180,13 +140,13 @@ describe('the hex view on sample.dmp', () => {
     expect(await statusField('hexSelection')).toBe('4 bytes selected (0xfffff80312340000 to 0xfffff80312340003)');
     expect(await hex('.hex-grid .hex-b.hex-sel').count()).toBe(4);
     await hex('[data-copy="c-array"]').click();
-    await poll(() => page.locator('[data-role="status"]').textContent()).toBe('Copied 4 bytes as a C array');
+    await poll(() => t.page.locator('[data-role="status"]').textContent()).toBe('Copied 4 bytes as a C array');
     const bytes = new Uint8Array(cliVirtualBytes(fixture('sample.dmp'), BADDRV, 4));
-    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(formatCopy(bytes, 'c-array', BADDRV));
+    expect(await t.page.evaluate(() => navigator.clipboard.readText())).toBe(formatCopy(bytes, 'c-array', BADDRV));
     // Ctrl+C in the view copies the selection as hex.
     await view.focus();
     await view.press('Control+c');
-    await poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(formatCopy(bytes, 'hex', BADDRV));
+    await poll(() => t.page.evaluate(() => navigator.clipboard.readText())).toBe(formatCopy(bytes, 'hex', BADDRV));
   });
 
   it('selects with shift+click across the hex and ASCII columns', async () => {
@@ -223,12 +183,12 @@ describe('the hex view on sample.dmp', () => {
     await poll(() => cursor()).toBe('0x38');
     await poll(() => statusField('hexDescribe')).toBe('BugCheckCode (0x38, 4 bytes)');
     // The field's bytes share a tint; the next field's bytes get the other one.
-    const row = hex('.hex-grid .hex-row').filter({ has: page.locator('.hex-addr', { hasText: /^00000030$/ }) });
+    const row = hex('.hex-grid .hex-row').filter({ has: t.page.locator('.hex-addr', { hasText: /^00000030$/ }) });
     const classes = await row.locator('.hex-hex .hex-b').evaluateAll((cells) => cells.map((c) => c.className));
     expect(classes[8]).toContain('hex-field-');
     expect(classes[11]).toContain(classes[8]!.match(/hex-field-\w+/)![0]);
     expect(await row.locator('.hex-hex .hex-b').nth(8).textContent()).toBe('d1');
-    await page.keyboard.press('ArrowRight');
+    await t.page.keyboard.press('ArrowRight');
     expect(await statusField('hexDescribe')).toBe('BugCheckCode (0x38, 4 bytes) +0x1');
     // The tooltip names the field too.
     const cell = row.locator('.hex-hex .hex-b').nth(10);
@@ -252,7 +212,7 @@ describe('the hex view on sample.dmp', () => {
     // Physical 0x5000 is not in the dump: nothing translates through it.
     await hex('.hex-dtb').fill('5000');
     await hex('.hex-dtb').press('Enter');
-    await poll(() => page.evaluate(() => location.hash)).toContain('dtb=0x5000');
+    await poll(() => t.page.evaluate(() => location.hash)).toContain('dtb=0x5000');
     expect(await cursor()).toBe('0xfffff80312340000');
     await poll(() => statusField('hexDescribe')).toMatch(/^page table not in the dump: /);
     await poll(() => rowBytes('fffff803`12340000')).toEqual(Array(16).fill(null));
@@ -271,7 +231,7 @@ describe('the hex view on sample.dmp', () => {
     await view.press('Shift+Control+End');
     expect(await statusField('hexSelection')).toBe(`${(1n << 64n) - BADDRV} bytes selected (0xfffff80312340000 to 0xffffffffffffffff)`);
     await hex('[data-copy="hex"]').click();
-    await poll(() => page.locator('[data-role="status"]').textContent()).toMatch(/copies stop at 16 MiB/);
+    await poll(() => t.page.locator('[data-role="status"]').textContent()).toMatch(/copies stop at 16 MiB/);
   });
 
   it('drags the scrollbar thumb to the last row of the 64-bit space, and back to the first', async () => {
@@ -281,17 +241,17 @@ describe('the hex view on sample.dmp', () => {
     await hex('.hex-scrollbar').scrollIntoViewIfNeeded();
     const track = await hex('.hex-scrollbar').boundingBox();
     const box = (await thumb.boundingBox())!;
-    await page.mouse.move(box.x + box.width / 2, box.y + 4);
-    await page.mouse.down();
-    await page.mouse.move(box.x + box.width / 2, track!.y + track!.height + 200, { steps: 4 });
-    await page.mouse.up();
+    await t.page.mouse.move(box.x + box.width / 2, box.y + 4);
+    await t.page.mouse.down();
+    await t.page.mouse.move(box.x + box.width / 2, track!.y + track!.height + 200, { steps: 4 });
+    await t.page.mouse.up();
     const last = await rowAddresses();
     expect(last[last.length - 1]).toBe('ffffffff`fffffff0');
     const top = (await thumb.boundingBox())!;
-    await page.mouse.move(top.x + top.width / 2, top.y + 4);
-    await page.mouse.down();
-    await page.mouse.move(top.x + top.width / 2, track!.y - 200, { steps: 4 });
-    await page.mouse.up();
+    await t.page.mouse.move(top.x + top.width / 2, top.y + 4);
+    await t.page.mouse.down();
+    await t.page.mouse.move(top.x + top.width / 2, track!.y - 200, { steps: 4 });
+    await t.page.mouse.up();
     expect((await rowAddresses())[0]).toBe('00000000`00000000');
     // Dragging scrolls; the cursor stays where it was.
     expect(await cursor()).toBe('0xfffff80312340000');
@@ -320,8 +280,8 @@ describe('holes and sizes', () => {
   });
 
   it('reaches the last row of a sparse 8 GiB dump with Ctrl+End', async () => {
-    await open(`/sparse/${path.basename(sparse.file)}`);
-    await page.locator('[data-tab="hex"]').click();
+    await open(`/sparse/${path.basename(sparse!.file)}`);
+    await t.page.locator('[data-tab="hex"]').click();
     await hex('[data-space="physical"]').click();
     await poll(() => hex('[data-space="physical"]').getAttribute('aria-pressed')).toBe('true');
     await hex('.hex-view').press('Control+End');
