@@ -77,7 +77,8 @@ export interface FileRegion {
   /** "header", "run-list", "bitmap-header", "bitmap", "rdmp-header", "rdmp-ranges", "page-data"; triage dumps:
    *  "triage-header", "triage-mm", "triage-unloaded-drivers", "triage-prcb", "triage-process", "triage-thread",
    *  "triage-call-stack", "triage-kdbg", "triage-drivers", "triage-strings", "triage-data-page",
-   *  "triage-data-blocks" (the descriptors), "triage-data-block" (one block's bytes), "triage-valid".
+   *  "triage-data-blocks" (the descriptors), "triage-data-block" (one block's bytes), "triage-valid",
+   *  "triage-secondary-data" (the "Dump"/"Blob" chain after SizeOfDump).
    *  Regions may nest (the header holds the run list); none is empty or reaches past the end of the file. */
   kind: string;
   /** What a user reads in the view: "Page bitmap (1048576 bits)", "Run 2: 0x100 pages from PFN 0x1000", ... */

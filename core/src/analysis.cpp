@@ -2,16 +2,19 @@
 
 #include <algorithm>
 
+#include "kdmp/crash_exception.hpp"
+
 namespace kdmp {
 
 namespace {
 
-// A triage dump has no PsLoadedModuleList to walk: the kernel saved its driver list instead.
+// A triage dump has no PsLoadedModuleList to walk: the kernel saved its driver list instead. Windows 10 and 11 name
+// each driver by its full path ("\SystemRoot\system32\hal.dll"); the module's name is the file name.
 ModuleList triage_modules(const TriageDump& triage) {
   ModuleList out;
   for (const TriageDriver& d : triage.drivers) {
     Module m;
-    m.name = d.name;
+    m.name = path_file_name(d.name);
     m.path = d.name;
     m.base = d.base;
     m.size = d.size_of_image;
@@ -36,13 +39,13 @@ Analysis analyze(Dump& dump) {
   } else {
     a.warnings.push_back({"no-context", ctx.error().message});
   }
-  if (auto e = parse_exception(header); e.ok()) {
-    a.exception = std::move(e).value();
-  } else {
-    a.warnings.push_back({"no-exception", e.error().message});
-  }
+  if (auto e = parse_exception(header); !e.ok()) a.warnings.push_back({"no-exception", e.error().message});
 
   auto vm = dump.virtual_memory();
+  if (auto e = crash_exception(header, vm.ok() ? vm->get() : nullptr)) {
+    a.exception = std::move(e->record);
+    a.exception_source = std::move(e->source);
+  }
   if (!vm.ok()) {
     a.warnings.push_back({"no-virtual-memory", vm.error().message});
   } else if (dump.triage()) {
@@ -55,11 +58,14 @@ Analysis analyze(Dump& dump) {
   }
 
   if (vm.ok() && a.context && a.context->stack_pointer != 0) {
-    a.stack = scan_stack(**vm, a.context->stack_pointer, a.context->machine, a.modules.modules);
+    StackScanOptions options;
+    options.frame_pointer = a.context->frame_pointer;
+    a.stack = scan_stack(**vm, a.context->stack_pointer, a.context->machine, a.modules.modules, options);
     a.warnings.insert(a.warnings.end(), a.stack.warnings.begin(), a.stack.warnings.end());
   }
-  a.culprit = find_culprit(culprit_evidence(header, a.context ? &*a.context : nullptr), a.modules.modules,
-                           a.stack.entries);
+  const CulpritEvidence evidence =
+      culprit_evidence(header, a.context ? &*a.context : nullptr, a.exception ? &*a.exception : nullptr);
+  a.culprit = find_culprit(evidence, a.modules.modules, a.stack.entries);
   return a;
 }
 

@@ -91,6 +91,8 @@ std::optional<BugcheckAddressRule> bugcheck_address_rule(uint32_t code) {
 }
 
 bool is_kernel_image(std::string_view module_name) {
+  const size_t slash = module_name.find_last_of("\\/");
+  if (slash != std::string_view::npos) module_name.remove_prefix(slash + 1);
   for (std::string_view k : kKernelImages) {
     if (k.size() != module_name.size()) continue;
     bool same = true;
@@ -103,13 +105,20 @@ bool is_kernel_image(std::string_view module_name) {
 }
 
 CulpritEvidence culprit_evidence(const DumpHeader& header, const Context* context) {
+  auto e = parse_exception(header);
+  return culprit_evidence(header, context, e.ok() ? &*e : nullptr);
+}
+
+CulpritEvidence culprit_evidence(const DumpHeader& header, const Context* context, const ExceptionRecord* exception) {
   CulpritEvidence ev;
   ev.bugcheck_code = header.bugcheck_code;
   ev.bugcheck_parameters = header.bugcheck_parameters;
-  if (auto e = parse_exception(header); e && e->address != 0) ev.exception_address = e->address;
+  if (exception != nullptr && exception->address != 0) ev.exception_address = exception->address;
   if (context != nullptr && context->instruction_pointer != 0) ev.instruction_pointer = context->instruction_pointer;
   return ev;
 }
+
+bool is_manual_crash(uint32_t code) { return code == 0xE2 || code == 0xDEADDEAD || code == 0x1C8; }
 
 Culprit find_culprit(const CulpritEvidence& evidence, const std::vector<Module>& modules,
                      const std::vector<StackEntry>& stack) {
@@ -135,6 +144,10 @@ Culprit find_culprit(const CulpritEvidence& evidence, const std::vector<Module>&
     }
     if (!is_kernel_image(m->name)) return blame(m, c.address, skipped + c.what);
     const std::string in_kernel = skipped + c.what + " is in " + m->name;
+    if (is_manual_crash(evidence.bugcheck_code)) {
+      return blame(m, c.address, "bug check " + code_text(evidence.bugcheck_code) +
+                                     " is a crash started on purpose, not a driver's fault; " + in_kernel);
+    }
     if (const StackEntry* e = first_other_on_stack(stack)) {
       return blame(find_module(modules, e->value), e->value, in_kernel + "; " + on_stack(*e));
     }

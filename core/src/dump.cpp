@@ -17,7 +17,11 @@ Result<Dump> Dump::open(std::unique_ptr<ByteSource> source, OpenOptions options)
 
   const uint64_t size = dump.file_size();
   const uint64_t required = dump.header_.required_dump_space;
-  if (required != 0 && required != kPageFill64 && size < required) {
+  // In a triage dump RequiredDumpSpace is the room Windows reserved (the triage data plus the most secondary data
+  // the bug check callbacks may add), not what it wrote: SizeOfDump and the secondary data chain say when such a
+  // file is cut short (parse_triage).
+  const bool triage = dump.header_.dump_type == static_cast<uint32_t>(DumpType::Triage);
+  if (!triage && required != 0 && required != kPageFill64 && size < required) {
     dump.warnings_.push_back(
         {"file-truncated", "the file is " + hex(size) + " bytes but the header's RequiredDumpSpace says " +
                                hex(required) + ": the dump was cut short and pages past " + hex(size) +

@@ -20,20 +20,15 @@ constexpr size_t kSize = 0x50, kCode = 0x0, kFlags = 0x4, kRecord = 0x8, kAddres
 }
 }  // namespace
 
-Result<ExceptionRecord> parse_exception(const DumpHeader& header) {
-  const size_t size = header.is64 ? r64::kSize : r32::kSize;
-  const size_t off = header.exception_offset;
-  if (!le::fits(header.raw, off, size)) {
-    return make_error(ErrorCode::BadHeader, "the exception record at " + hex(off) + " does not fit in the header",
-                      off);
-  }
-  std::span<const uint8_t> b(header.raw.data() + off, size);
-  if (le::u32(b, 0) == kPageFill && le::u32(b, 4) == kPageFill && le::u32(b, 8) == kPageFill) {
-    return make_error(ErrorCode::BadHeader, "the exception record at " + hex(off) + " was never written (PAGE-filled)",
-                      off);
+size_t exception_record_size(bool is64) { return is64 ? r64::kSize : r32::kSize; }
+
+Result<ExceptionRecord> decode_exception_record(std::span<const uint8_t> b, bool is64) {
+  if (b.size() < exception_record_size(is64)) {
+    return make_error(ErrorCode::InvalidArgument, "an exception record needs " + hex(exception_record_size(is64)) +
+                                                      " bytes, not " + hex(b.size()));
   }
   ExceptionRecord e;
-  if (header.is64) {
+  if (is64) {
     e.code = le::u32(b, r64::kCode);
     e.flags = le::u32(b, r64::kFlags);
     e.record = le::u64(b, r64::kRecord);
@@ -51,6 +46,21 @@ Result<ExceptionRecord> parse_exception(const DumpHeader& header) {
     for (size_t i = 0; i < n; ++i) e.parameters.push_back(le::u32(b, r32::kInformation + 4 * i));
   }
   return e;
+}
+
+Result<ExceptionRecord> parse_exception(const DumpHeader& header) {
+  const size_t size = exception_record_size(header.is64);
+  const size_t off = header.exception_offset;
+  if (!le::fits(header.raw, off, size)) {
+    return make_error(ErrorCode::BadHeader, "the exception record at " + hex(off) + " does not fit in the header",
+                      off);
+  }
+  std::span<const uint8_t> b(header.raw.data() + off, size);
+  if (le::u32(b, 0) == kPageFill && le::u32(b, 4) == kPageFill && le::u32(b, 8) == kPageFill) {
+    return make_error(ErrorCode::BadHeader, "the exception record at " + hex(off) + " was never written (PAGE-filled)",
+                      off);
+  }
+  return decode_exception_record(b, header.is64);
 }
 
 const char* exception_code_name(uint32_t code) {

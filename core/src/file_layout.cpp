@@ -160,6 +160,11 @@ void add_triage(Regions& out, const TriageDump& t) {
             first, end - first);
   }
   if (t.valid) out.add("triage-valid", "Validity marker (TRGD)", h.valid_offset, 4);
+  if (const auto& s = t.secondary_data) {
+    out.add("triage-secondary-data",
+            "Secondary dump data (" + count_of(s->blobs.size(), "tagged blob", "tagged blobs") + ")", s->offset,
+            s->end - s->offset);
+  }
 }
 
 }  // namespace

@@ -50,11 +50,6 @@ std::optional<std::string> read_unicode_string(VirtualMemory& vm, const UnicodeS
   return utf16le_to_utf8(bytes);
 }
 
-std::string last_component(const std::string& path) {
-  const size_t slash = path.find_last_of("\\/");
-  return slash == std::string::npos ? path : path.substr(slash + 1);
-}
-
 // TimeDateStamp and CheckSum from the image's own PE header, for layouts that do not carry them.
 struct PeIdentity {
   uint32_t timestamp;
@@ -204,7 +199,7 @@ void walk_module_list(VirtualMemory& vm, uint64_t list_head, const LoaderEntryLa
     auto path = read_unicode_string(vm, full);
     auto name = read_unicode_string(vm, base_name);
     m.path = path.value_or("");
-    m.name = name && !name->empty() ? *name : last_component(m.path);
+    m.name = name && !name->empty() ? *name : path_file_name(m.path);
     if (!path || !name) {
       if (unreadable_names++ == 0) first_unreadable_name = current;
     }
@@ -261,6 +256,11 @@ const Module* find_module(const std::vector<Module>& modules, uint64_t address) 
   if (it == modules.begin()) return nullptr;
   --it;
   return it->contains(address) ? &*it : nullptr;
+}
+
+std::string path_file_name(std::string_view path) {
+  const size_t slash = path.find_last_of("\\/");
+  return std::string(slash == std::string_view::npos ? path : path.substr(slash + 1));
 }
 
 }  // namespace kdmp

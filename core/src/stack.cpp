@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <set>
 
 #include "kdmp/le.hpp"
 
@@ -29,6 +30,22 @@ size_t indirect_call_length(std::span<const uint8_t> b) {
   if (mod == 1) length += 1;
   if (mod == 2) length += 4;
   return length;
+}
+
+// ARM64 frame records: {previous fp, lr} at fp, each one higher on the stack than the last. The addresses of the lr
+// slots of the chain that starts at fp, within [low, high); the walk stops at the first record that breaks the rules.
+std::set<uint64_t> frame_record_lr_slots(VirtualMemory& vm, uint64_t fp, uint64_t low, uint64_t high) {
+  constexpr size_t kMaxFrames = 256;
+  std::set<uint64_t> slots;
+  while (fp != 0 && fp % 8 == 0 && fp >= low && fp < high && high - fp >= 16 && slots.size() < kMaxFrames) {
+    std::array<uint8_t, 16> record{};
+    if (!vm.read_virtual_exact(Gva(fp), record)) break;
+    slots.insert(fp + 8);
+    const uint64_t previous = le::u64(record, 0);
+    if (previous <= fp) break;
+    fp = previous;
+  }
+  return slots;
 }
 
 }  // namespace
@@ -77,6 +94,8 @@ StackScan scan_stack(VirtualMemory& vm, uint64_t stack_pointer, uint32_t machine
   std::vector<uint8_t> page;
   uint64_t va = stack_pointer;
   const uint64_t end = stack_pointer + std::min<uint64_t>(options.max_bytes, ~stack_pointer);
+  const std::set<uint64_t> lr_slots =
+      machine == 0xAA64 ? frame_record_lr_slots(vm, options.frame_pointer, stack_pointer, end) : std::set<uint64_t>{};
   while (va < end && scan.entries.size() < options.max_entries) {
     // One page (or what is left of the budget) per read, so the scan stops exactly at the first unreadable page.
     const uint64_t chunk = std::min<uint64_t>(kPageSize - (va & (kPageSize - 1)), end - va);
@@ -101,7 +120,7 @@ StackScan scan_stack(VirtualMemory& vm, uint64_t stack_pointer, uint32_t machine
       e.module = m->name;
       e.module_base = m->base;
       e.offset = value - m->base;
-      e.probable_return = follows_call(vm, value, machine);
+      e.probable_return = lr_slots.count(e.stack_address) != 0 || follows_call(vm, value, machine);
       scan.entries.push_back(std::move(e));
     }
     scan.bytes_read += chunk;

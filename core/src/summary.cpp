@@ -85,7 +85,7 @@ void write_context(JsonWriter& j, const std::optional<Context>& ctx) {
   j.end_object();
 }
 
-void write_exception(JsonWriter& j, const std::optional<ExceptionRecord>& e) {
+void write_exception(JsonWriter& j, const std::optional<ExceptionRecord>& e, const std::string& source) {
   j.key("exception");
   if (!e) {
     j.null();
@@ -100,6 +100,7 @@ void write_exception(JsonWriter& j, const std::optional<ExceptionRecord>& e) {
   j.key("parameters").begin_array();
   for (uint64_t p : e->parameters) j.hex(p);
   j.end_array();
+  j.key("source").string(source);
   j.end_object();
 }
 
@@ -223,7 +224,7 @@ std::string summary_json(Dump& dump, const SummaryOptions& options) {
   write_header(j, dump);
   write_bugcheck(j, dump.header());
   write_context(j, analysis.context);
-  write_exception(j, analysis.exception);
+  write_exception(j, analysis.exception, analysis.exception_source);
   write_physical_memory(j, dump);
   write_modules(j, analysis.modules.modules);
   write_culprit(j, analysis.culprit);

@@ -264,6 +264,7 @@ Result<TriageDump> parse_triage(ByteSource& file, const DumpHeader& header) {
   triage::parse_broken_driver(p);
   triage::parse_data_blocks(p);
   triage::build_regions(p);
+  triage::parse_secondary_data(p);
   return out;
 }
 

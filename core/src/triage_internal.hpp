@@ -44,6 +44,8 @@ void parse_broken_driver(Parse& p);
 // The data block descriptors, the blobs' virtual addresses, and the sorted region map.
 void parse_data_blocks(Parse& p);
 void build_regions(Parse& p);
+// The secondary dump data after SizeOfDump.
+void parse_secondary_data(Parse& p);
 
 
 }  // namespace kdmp::triage

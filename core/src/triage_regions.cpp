@@ -23,6 +23,8 @@ constexpr uint64_t kDataBlockSize32Short = 12;
 // Real dumps carry tens of blocks; thousands more only come from a hostile count.
 constexpr uint32_t kMaxDataBlocks = 4096;
 constexpr unsigned kMaxRegionWarnings = 8;
+// Overlapping regions are compared byte for byte up to this much in all (real dumps overlap by tens of KiB).
+constexpr uint64_t kMaxComparedBytes = 64ull << 20, kComparisonCost = 0x1000;
 
 using triage::Parse;
 
@@ -134,26 +136,58 @@ class RegionMap {
       }
     }
     if (!done) pieces.push_back(piece(c.region, cursor, end_incl - cursor + 1));
-    if (overlaps) report_overlap(c, first, end_incl);
+    // Windows saves some memory twice (a data block over the stack, the thread copy and a block inside it): that is
+    // no conflict while the bytes agree.
+    if (overlaps) {
+      if (const Entry* o = first_disagreeing(c, first, end_incl)) report_overlap(c, first, end_incl, *o);
+    }
     for (const TriageRegion& r : pieces) {
       if (r.size != 0) map_.emplace(r.va.value, Entry{r, c.source, c.region});
     }
     cover(first, end_incl);
   }
 
-  void report_overlap(const Candidate& c, uint64_t first, uint64_t end_incl) {
+  // The first region already mapped in [first, end_incl] whose bytes differ from c's there, or nullptr. Past the
+  // comparison budget (a hostile pile of overlapping blocks), overlaps count as disagreeing without a look.
+  const Entry* first_disagreeing(const Candidate& c, uint64_t first, uint64_t end_incl) {
     auto it = map_.upper_bound(first);
-    if (it == map_.begin() || last(std::prev(it)->second.region) < first) {
-      if (it == map_.end() || it->first > end_incl) return;
-    } else {
-      --it;
+    if (it != map_.begin() && last(std::prev(it)->second.region) >= first) --it;
+    for (; it != map_.end() && it->first <= end_incl; ++it) {
+      const TriageRegion& r = it->second.region;
+      const uint64_t lo = std::max(first, r.va.value), hi = std::min(end_incl, last(r));
+      if (lo > hi) continue;
+      if (!same_bytes(c.region.file_offset.value + (lo - c.region.va.value), r.file_offset.value + (lo - r.va.value),
+                      hi - lo + 1)) {
+        return &it->second;
+      }
     }
-    const Entry& o = it->second;
+    return nullptr;
+  }
+
+  bool same_bytes(uint64_t a, uint64_t b, uint64_t size) {
+    const uint64_t cost = size + kComparisonCost;  // a floor per comparison: many tiny overlaps cost too
+    if (cost > compare_budget_) {
+      compare_budget_ = 0;
+      return false;
+    }
+    compare_budget_ -= cost;
+    std::vector<uint8_t> x, y;
+    for (uint64_t done = 0; done < size;) {
+      const uint64_t n = std::min<uint64_t>(size - done, kPageSize);
+      x.resize(n);
+      y.resize(n);
+      if (!read_exact(p_.file, a + done, x).ok() || !read_exact(p_.file, b + done, y).ok() || x != y) return false;
+      done += n;
+    }
+    return true;
+  }
+
+  void report_overlap(const Candidate& c, uint64_t first, uint64_t end_incl, const Entry& o) {
     complain("triage-region-overlap",
              c.source + ": the " + triage_region_kind_name(c.region.kind) + " at " + hex(first) + ".." +
                  hex(end_incl) + " overlaps the " + triage_region_kind_name(o.whole.kind) + " at " +
-                 hex(o.whole.va.value) + ".." + hex(last(o.whole)) + " (" + o.source + "); reads there use the " +
-                 triage_region_kind_name(o.whole.kind));
+                 hex(o.whole.va.value) + ".." + hex(last(o.whole)) + " (" + o.source +
+                 ") with different bytes; reads there use the " + triage_region_kind_name(o.whole.kind));
   }
 
   // Adds [first, end_incl] to covered_, merging what it overlaps or touches.
@@ -190,6 +224,7 @@ class RegionMap {
   }
 
   Parse& p_;
+  uint64_t compare_budget_ = kMaxComparedBytes;
   std::map<uint64_t, Entry> map_;
   std::map<uint64_t, uint64_t> covered_;  // first -> last address (inclusive), merged
   unsigned complaints_ = 0;

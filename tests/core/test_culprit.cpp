@@ -156,6 +156,46 @@ TEST_CASE("In the kernel: the first other module on the stack", "[culprit]") {
   }
 }
 
+TEST_CASE("A crash started on purpose blames no driver from the stack", "[culprit]") {
+  CHECK(is_manual_crash(0xE2));
+  CHECK(is_manual_crash(0xDEADDEAD));
+  CHECK(is_manual_crash(0x1C8));
+  CHECK_FALSE(is_manual_crash(0xD1));
+  // The real triage_arm64.dmp: power button held (0x1C8), the header's breakpoint at KeBugCheck2 in the kernel, and
+  // a driver's address lying on the stack that has nothing to do with it.
+  CulpritEvidence ev = bugcheck(0x1C8, {0x1b58, kNt + 0xc20860, 0, 0});
+  ev.exception_address = kNt + 0x4de014;
+  ev.instruction_pointer = kNt + 0x4de014;
+  Culprit c = find_culprit(ev, modules(), {entry(0xffffd0012345e9b0, kBad + 0x80, true)});
+  REQUIRE(c.module.has_value());
+  CHECK(c.module->name == "ntoskrnl.exe");
+  CHECK(c.address == kNt + 0x4de014);
+  CHECK(c.reason == "bug check 0x1C8 is a crash started on purpose, not a driver's fault; the exception address is "
+                    "in ntoskrnl.exe");
+
+  SECTION("a driver that started it (the keyboard's crash key) is still named") {
+    CulpritEvidence key = bugcheck(0xE2, {0, 0, 0, 0});
+    key.instruction_pointer = kBad + 0x1d2c;
+    Culprit k = find_culprit(key, modules(), {});
+    REQUIRE(k.module.has_value());
+    CHECK(k.module->name == "baddrv.sys");
+    CHECK(k.reason == "the context's instruction pointer");
+  }
+}
+
+TEST_CASE("Kernel images are recognised by file name, from a path too", "[culprit]") {
+  CHECK(is_kernel_image("ntoskrnl.exe"));
+  CHECK(is_kernel_image("NTKRNLMP.EXE"));
+  CHECK(is_kernel_image("\\SystemRoot\\system32\\ntoskrnl.exe"));
+  CHECK(is_kernel_image("\\SystemRoot\\system32\\hal.dll"));
+  CHECK_FALSE(is_kernel_image("\\SystemRoot\\system32\\drivers\\baddrv.sys"));
+  CHECK_FALSE(is_kernel_image("C:\\ntoskrnl.exe.bak"));
+  CHECK(path_file_name("\\SystemRoot\\System32\\drivers\\ACPI.sys") == "ACPI.sys");
+  CHECK(path_file_name("\\??\\C:/Drivers/baddrv.sys") == "baddrv.sys");
+  CHECK(path_file_name("hal.dll") == "hal.dll");
+  CHECK(path_file_name("") == "");
+}
+
 TEST_CASE("A candidate outside every module falls through to the next", "[culprit]") {
   // 0xD1 with execute access: parameter 4 is the bad target itself, in no module.
   CulpritEvidence ev = bugcheck(0xD1, {0x4141414141414141, 2, 8, 0x4141414141414141});

@@ -130,21 +130,26 @@ TEST_CASE("file_layout: a triage dump names every section the triage reader know
             {"triage-prcb", "KPRCB copy", at.prcb, 0x200},
             {"triage-process", "EPROCESS copy (VA 0xffffc08012345040)", at.process, 0x100},
             {"triage-thread", "ETHREAD copy (VA 0xffffc0801234a080)", at.thread, 0x100},
-            {"triage-call-stack", "Call stack (VA 0xffffd0012345e8c0)", at.call_stack, 0x1740},
+            {"triage-call-stack", "Call stack (VA 0xffffd0012345e0c0)", at.call_stack, 0x1f40},
             {"triage-kdbg", "KDBG copy (KDDEBUGGER_DATA64)", at.debugger_data, 0x368},
             {"triage-drivers", "Driver list (4 drivers)", at.driver_list, 4 * 0x90},
             {"triage-strings", "String pool (driver names)", at.string_pool, at.string_pool_size},
             {"triage-data-page", "Data page (VA 0xfffff80312a2a000)", at.data_page, 0x1000},
             {"triage-data-blocks", "Data block descriptors (3)", at.data_blocks, 3 * 0x10},
-            {"triage-data-block", "Data block 0: 0x100 bytes (VA 0xffffd00123460000)", at.block_data_offsets[0], 0x100},
+            {"triage-data-block", "Data block 0: 0x1740 bytes (VA 0xffffd0012345e8c0)", at.block_data_offsets[0],
+             0x1740},
             {"triage-data-block", "Data block 1: 0x200 bytes (VA 0xffffc08011220000)", at.block_data_offsets[1], 0x200},
             {"triage-data-block", "Data block 2: 0x80 bytes (VA 0xffffc08011220200)", at.block_data_offsets[2], 0x80},
             {"triage-valid", "Validity marker (TRGD)", at.valid_offset, 4},
+            {"triage-secondary-data", "Secondary dump data (2 tagged blobs)", at.size_of_dump,
+             bytes.size() - at.size_of_dump},
         });
   // The writer's offsets, spelled out once, so a change in the writer shows here too.
   CHECK(at.mm == 0x2080);
   CHECK(at.call_stack == 0x2548);
-  CHECK(at.valid_offset == 0x5ffc);
+  CHECK(at.valid_offset == 0x7570);
+  CHECK(at.size_of_dump == 0x7574);  // then the secondary data, 0x10 + 0x20 + 0x48 + 0x20 + 0x1000 bytes
+  CHECK(bytes.size() == 0x7574 + 0x1098);
 }
 
 TEST_CASE("file_layout: a truncated file cuts the last region and drops what lies past its end", "[layout]") {
@@ -166,7 +171,7 @@ TEST_CASE("file_layout: a truncated file cuts the last region and drops what lie
     const auto regions = layout_of(truncated(bytes, at.call_stack + 0x100));
     REQUIRE(!regions.empty());
     CHECK(regions.back() == FileRegion{"triage-call-stack",
-                                       "Call stack (VA 0xffffd0012345e8c0) (cut short: the file ends at 0x2648)",
+                                       "Call stack (VA 0xffffd0012345e0c0) (cut short: the file ends at 0x2648)",
                                        at.call_stack, 0x100});
   }
 }

@@ -194,3 +194,48 @@ TEST_CASE("A 32-bit stack holds 32-bit values", "[stack]") {
   CHECK(scan.entries[1].probable_return);
   CHECK(scan.bytes_read == 0x1000 - 0xb40);
 }
+
+TEST_CASE("ARM64: the lr slots of the frame-record chain are return addresses without the code", "[stack]") {
+  // The shape of the real triage_arm64.dmp: fp = sp, each record {previous fp, lr} higher up, no code saved.
+  FakeVirtualMemory vm;
+  const std::vector<Module> modules = {{"ntoskrnl.exe", "", kNt, 0x1046000, 0, 0, ModuleKind::Kernel},
+                                       {"baddrv.sys", "", kBad, 0x9000, 0, 0, ModuleKind::Kernel}};
+  const uint64_t sp = 0xffffe00e0e4bc4a0;
+  vm.write64(sp, sp + 0x670);        // record 0 -> record 1
+  vm.write64(sp + 8, kNt + 0x5442a0);
+  vm.write64(sp + 0x40, kBad + 0x10);  // a driver address that is no saved lr
+  vm.write64(sp + 0x670, sp + 0x830);  // record 1 -> record 2
+  vm.write64(sp + 0x678, kBad + 0x1f1c);
+  vm.write64(sp + 0x830, 0);  // the chain ends
+  vm.write64(sp + 0x838, kNt + 0x207de4);
+
+  StackScanOptions options;
+  options.max_bytes = 0x900;
+  options.frame_pointer = sp;
+  StackScan scan = scan_stack(vm, sp, 0xAA64, modules, options);
+  REQUIRE(scan.entries.size() == 4);
+  CHECK(scan.entries[0].value == kNt + 0x5442a0);
+  CHECK(scan.entries[0].probable_return);
+  CHECK(scan.entries[1].value == kBad + 0x10);
+  CHECK_FALSE(scan.entries[1].probable_return);
+  CHECK(scan.entries[2].value == kBad + 0x1f1c);
+  CHECK(scan.entries[2].probable_return);
+  CHECK(scan.entries[3].value == kNt + 0x207de4);
+  CHECK(scan.entries[3].probable_return);
+
+  SECTION("without the fp, nothing can be confirmed") {
+    StackScan plain = scan_stack(vm, sp, 0xAA64, modules, StackScanOptions{0x900, 1024, 0});
+    REQUIRE(plain.entries.size() == 4);
+    for (const auto& e : plain.entries) CHECK_FALSE(e.probable_return);
+  }
+  SECTION("a record that points down the stack ends the chain") {
+    vm.write64(sp + 0x670, sp + 0x10);
+    StackScan loop = scan_stack(vm, sp, 0xAA64, modules, options);
+    CHECK(loop.entries[2].probable_return);
+    CHECK_FALSE(loop.entries[3].probable_return);
+  }
+  SECTION("x64 has no such chain") {
+    StackScan x64 = scan_stack(vm, sp, 0x8664, modules, options);
+    for (const auto& e : x64.entries) CHECK_FALSE(e.probable_return);
+  }
+}

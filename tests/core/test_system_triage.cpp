@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "catalog.hpp"
+#include "kdmp/exception.hpp"
 #include "kdmp/summary.hpp"
 #include "test_system_helpers.hpp"
 #include "triage_writer.hpp"
@@ -20,26 +21,41 @@ TEST_CASE("triage64.dmp: modules, stack and culprit through the saved regions", 
   CHECK(a.warning_codes().empty());
   CHECK(dynamic_cast<TriageMemory*>(a.vm.get()) != nullptr);
 
+  // The header's context is the faulting one (bug check parameter 4 points to a copy on the saved stack).
   CHECK(a.reg("rip") == 0xfffff8031234abcd);
   CHECK(a.reg("rsp") == 0xffffd0012345e8c0);
   CHECK(a.reg("rbp") == 0xffffd0012345e940);
   CHECK(a.reg("rax") == 0x28);
-  REQUIRE(a.analysis.exception);
-  CHECK(a.analysis.exception->address == 0xfffff8031234abcd);
+  CHECK(a.read_pointer(a.dump->header().bugcheck_parameters[3] + 0xf8) == 0xfffff8031234abcd);
 
+  // The header holds the STATUS_BREAKPOINT at KeBugCheckEx Windows writes for every bug check; the exception that
+  // crashed is the record bug check 0x1000007E's parameter 3 points to.
+  REQUIRE(a.analysis.exception);
+  CHECK(a.analysis.exception->code == 0xc0000005);
+  CHECK(a.analysis.exception->address == 0xfffff8031234abcd);
+  CHECK(a.analysis.exception->parameters == std::vector<uint64_t>{0, 0x28});
+  CHECK(a.analysis.exception_source == "bug check 0x1000007E parameter 3 (exception record)");
+  const auto header_exception = parse_exception(a.dump->header());
+  REQUIRE(header_exception.ok());
+  CHECK(header_exception->code == 0x80000003);
+  CHECK(header_exception->address == 0xfffff80312bf5a80);
+
+  // The string pool holds full paths; a module's name is the file name, its path the full one.
   CHECK(a.module_names() == std::vector<std::string>{"hal.dll", "baddrv.sys", "ntoskrnl.exe", "ACPI.sys"});
   const Module* bad = a.module("baddrv.sys", ModuleKind::Kernel);
   REQUIRE(bad != nullptr);
+  CHECK(bad->path == "\\SystemRoot\\system32\\drivers\\baddrv.sys");
   CHECK(bad->base == 0xfffff80312340000);
   CHECK(bad->size == 0x10000);
   CHECK(bad->checksum == 0x1c0de);
   CHECK(bad->timestamp == 0x61e8a0b3);
 
-  // The saved stack runs from TopOfStack to the stack base (0xffffd00123460000). No code pages were saved, so no
-  // value can be confirmed as a return address.
+  // The scan starts at the faulting frame's rsp, inside the saved stack (TopOfStack, KeBugCheckEx's frame, is
+  // 0x800 lower), and runs to the stack base. No code pages were saved, so no value can be confirmed as a return
+  // address.
   const StackScan& s = a.analysis.stack;
   CHECK(s.start == 0xffffd0012345e8c0);
-  CHECK(s.bytes_read >= 0x1740);
+  CHECK(s.bytes_read == 0x1740);
   CHECK(entries_of(s) == std::vector<ExpectedEntry>{
                              {0xffffd0012345e8e8, 0xfffff80312341234, "baddrv.sys", 0x1234, false},
                              {0xffffd0012345e918, 0xfffff80312bf5a10, "ntoskrnl.exe", 0x3f5a10, false},
@@ -51,8 +67,11 @@ TEST_CASE("triage64.dmp: modules, stack and culprit through the saved regions", 
   CHECK(c.module->name == "baddrv.sys");
   CHECK(c.address == 0xfffff8031234abcd);
   CHECK(c.offset == 0xabcd);
-  CHECK(c.reason == "bug check 0x3B parameter 2 (address of the instruction that caused the bug check)");
-  CHECK_THAT(summary_json(*a.dump), Catch::Contains(R"("culprit":{"module":"baddrv.sys",)"));
+  CHECK(c.reason == "bug check 0x1000007E parameter 2 (address where the exception occurred)");
+  const std::string json = summary_json(*a.dump);
+  CHECK_THAT(json, Catch::Contains(R"("culprit":{"module":"baddrv.sys",)"));
+  CHECK_THAT(json, Catch::Contains(R"j("source":"bug check 0x1000007E parameter 3 (exception record)")j"));
+  CHECK_THAT(json, Catch::Contains(R"("name":"baddrv.sys","path":"\\SystemRoot\\system32\\drivers\\baddrv.sys")"));
 }
 
 TEST_CASE("triage32.dmp: modules, stack and culprit through the saved regions", "[system]") {

@@ -28,6 +28,9 @@ export interface SummaryException {
   flags: Hex;
   address: Hex;
   parameters: Hex[];
+  /** Where the record comes from: "header", or e.g. "bug check 0x1000007E parameter 3 (exception record)" when the
+   *  header holds only Windows' breakpoint at KeBugCheckEx and the bug check names the real one. */
+  source: string;
 }
 
 export interface SummaryModule {

@@ -3,6 +3,7 @@
 // their saved driver list and saved regions.
 #pragma once
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "kdmp/context.hpp"
@@ -17,7 +18,9 @@ namespace kdmp {
 
 struct Analysis {
   std::optional<Context> context;
-  std::optional<ExceptionRecord> exception;
+  std::optional<ExceptionRecord> exception;  // the crash's exception (crash_exception): the header's, or the record
+                                             // a bug check parameter points to
+  std::string exception_source;              // "header", "bug check 0x1000007E parameter 3 (exception record)"
   ModuleList modules;  // kernel and user modules, sorted by base; their warnings included
   StackScan stack;
   Culprit culprit;

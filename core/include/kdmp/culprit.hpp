@@ -5,7 +5,7 @@
 // one), the exception record's address, the context's instruction pointer. The first candidate inside a loaded
 // module wins. When that module is the kernel itself (ntoskrnl/ntkrnlmp/ntkrnlpa/ntkrpamp, hal), which raised the
 // bug check on someone's behalf, the first other module on the stack is blamed instead (probable return addresses
-// first, then any value).
+// first, then any value), except for a crash started on purpose (is_manual_crash), where the kernel stays.
 #pragma once
 #include <array>
 #include <cstdint>
@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "kdmp/context.hpp"
+#include "kdmp/exception.hpp"
 #include "kdmp/header.hpp"
 #include "kdmp/modules.hpp"
 #include "kdmp/stack.hpp"
@@ -28,7 +29,8 @@ struct BugcheckAddressRule {
 };
 std::optional<BugcheckAddressRule> bugcheck_address_rule(uint32_t code);
 
-// ntoskrnl.exe, ntkrnlmp.exe, ntkrnlpa.exe, ntkrpamp.exe, hal.dll and the old HAL variants; case-insensitive.
+// ntoskrnl.exe, ntkrnlmp.exe, ntkrnlpa.exe, ntkrpamp.exe, hal.dll and the old HAL variants; case-insensitive, by
+// file name (a path is reduced to its last component).
 bool is_kernel_image(std::string_view module_name);
 
 struct CulpritEvidence {
@@ -40,6 +42,12 @@ struct CulpritEvidence {
 
 // Gathers the evidence from the header (bug check, exception record) and the context (may be null).
 CulpritEvidence culprit_evidence(const DumpHeader& header, const Context* context);
+// The same with the exception the analysis settled on (crash_exception) instead of the header's record.
+CulpritEvidence culprit_evidence(const DumpHeader& header, const Context* context, const ExceptionRecord* exception);
+
+// Bug checks a person starts on purpose (MANUALLY_INITIATED_CRASH 0xE2 and 0xDEADDEAD, the power button held down
+// 0x1C8): the kernel raises them and no driver is at fault, so the stack is not searched for one.
+bool is_manual_crash(uint32_t code);
 
 struct Culprit {
   std::optional<Module> module;  // none when no rule found a loaded module

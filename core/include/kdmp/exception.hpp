@@ -1,6 +1,8 @@
-// The EXCEPTION_RECORD64 (64-bit dumps) or EXCEPTION_RECORD32 (32-bit dumps) stored in the header.
+// The EXCEPTION_RECORD64 (64-bit dumps) or EXCEPTION_RECORD32 (32-bit dumps) stored in the header, or one read from
+// memory (the record a bug check such as 0x1000007E names in a parameter).
 #pragma once
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "kdmp/header.hpp"
@@ -19,6 +21,11 @@ struct ExceptionRecord {
 
 // An all-"PAGE" record (never written) is an error naming the offset.
 Result<ExceptionRecord> parse_exception(const DumpHeader& header);
+
+// EXCEPTION_RECORD64 is 0x98 bytes, EXCEPTION_RECORD32 0x50.
+size_t exception_record_size(bool is64);
+// Decodes a record from bytes (at least exception_record_size(is64) of them; fewer is an error).
+Result<ExceptionRecord> decode_exception_record(std::span<const uint8_t> bytes, bool is64);
 
 // "STATUS_ACCESS_VIOLATION" for the common NTSTATUS exception codes, nullptr otherwise.
 const char* exception_code_name(uint32_t code);

@@ -19,7 +19,8 @@ struct FileRegion {
   // "header", "run-list", "bitmap-header", "bitmap", "rdmp-header", "rdmp-ranges", "page-data", and for triage
   // dumps "triage-header", "triage-mm", "triage-unloaded-drivers", "triage-prcb", "triage-process",
   // "triage-thread", "triage-call-stack", "triage-kdbg", "triage-drivers", "triage-strings", "triage-data-page",
-  // "triage-data-blocks" (the descriptors), "triage-data-block" (one block's bytes), "triage-valid".
+  // "triage-data-blocks" (the descriptors), "triage-data-block" (one block's bytes), "triage-valid",
+  // "triage-secondary-data" (the tagged blobs after SizeOfDump).
   std::string kind;
   std::string name;  // what a reader sees: "Page bitmap (69 bits)", "Range 3: 0x4 pages from PFN 0x1000", ...
   uint64_t offset = 0;

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "kdmp/context.hpp"
@@ -76,6 +77,10 @@ ModuleList load_modules(VirtualMemory& vm, const DumpHeader& header, const Conte
 
 // The module containing address, or nullptr. `modules` must be sorted by base (as load_modules returns them).
 const Module* find_module(const std::vector<Module>& modules, uint64_t address);
+
+// The file name a path ends with ("\SystemRoot\system32\hal.dll" -> "hal.dll"); the path itself when it has no
+// separator. Triage dumps name their drivers by full path only.
+std::string path_file_name(std::string_view path);
 
 
 }  // namespace kdmp

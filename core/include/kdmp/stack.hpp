@@ -1,7 +1,7 @@
 // A raw scan of the crashing thread's stack: every pointer-sized value, from the stack pointer up, that falls inside
 // a loaded module, with a flag for the values that look like return addresses (the bytes before them are a call
-// instruction). Without unwind data this is what a debugger's "dps" shows, and it is enough to find the driver that
-// called into the kernel before the crash.
+// instruction, or, on ARM64, the value is the lr of a frame record on the fp chain). Without unwind data this is
+// what a debugger's "dps" shows, and it is enough to find the driver that called into the kernel before the crash.
 #pragma once
 #include <cstdint>
 #include <span>
@@ -26,6 +26,10 @@ struct StackEntry {
 struct StackScanOptions {
   uint64_t max_bytes = 16 * 1024;  // how much of the stack to read, from the stack pointer up
   size_t max_entries = 1024;
+  // ARM64: the context's fp (x29). Windows on ARM64 keeps a chain of frame records {previous fp, lr} on the stack,
+  // so the lr slots of that chain are return addresses even where the code before them was not saved (triage
+  // dumps hold little code). 0: no chain.
+  uint64_t frame_pointer = 0;
 };
 
 struct StackScan {

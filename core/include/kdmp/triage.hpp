@@ -4,8 +4,9 @@
 // TriageMemory serves virtual reads straight from those saved regions.
 //
 // Layouts as Windows writes them (ntiodump.h, the WRK's IopWriteTriageDump/IopWriteDriverList and
-// MmWriteUnloadedDriverInformation, dbgeng's triage reader): every *Offset is a file offset; a bad one costs that
-// part only, with a warning naming the field, never the whole dump.
+// MmWriteUnloadedDriverInformation, dbgeng's triage reader), checked against two real Windows 10/11 minidumps
+// (tests/core/test_real_dumps.cpp): every *Offset is a file offset; a bad one costs that part only, with a warning
+// naming the field, never the whole dump.
 #pragma once
 #include <array>
 #include <cstdint>
@@ -33,6 +34,10 @@ inline constexpr uint64_t kUnloadedDriverSize64 = 0x38;        // DUMP_UNLOADED_
 inline constexpr uint64_t kUnloadedDriverSize32 = 0x28;        // DUMP_UNLOADED_DRIVERS32
 inline constexpr uint32_t kMaxUnloadedDrivers = 50;            // MI_UNLOADED_DRIVERS: the kernel keeps the last 50
 inline constexpr uint64_t kDataBlockSize = 0x10;               // TRIAGE_DATA_BLOCK {Address u64, Offset, Size}
+inline constexpr uint32_t kDumpBlobSignature1 = 0x706d7544;    // "Dump": DUMP_BLOB_FILE_HEADER.Signature1
+inline constexpr uint32_t kDumpBlobSignature2 = 0x626f6c42;    // "Blob"
+inline constexpr uint64_t kDumpBlobFileHeaderSize = 0x10;      // {Signature1, Signature2, HeaderSize, BuildNumber}
+inline constexpr uint64_t kDumpBlobHeaderSize = 0x20;          // {HeaderSize, Tag GUID, DataSize, PrePad, PostPad}
 
 // The triage header's fields, in file order. ArchitectureSpecific exists in TRIAGE_DUMP64 only.
 enum class TriageField : uint8_t {
@@ -108,7 +113,8 @@ struct TriageDriver {
   uint32_t index = 0;
   uint64_t entry_offset = 0;   // file offset of the DUMP_DRIVER_ENTRY
   uint32_t name_offset = 0;    // DriverNameOffset: file offset of the DUMP_STRING
-  std::string name;            // UTF-8; empty when the name could not be read (a warning says why)
+  std::string name;            // UTF-8, as stored: a full path on Windows 10 and later; empty when the name could
+                               // not be read (a warning says why)
   uint64_t base = 0;           // DllBase
   uint64_t entry_point = 0;
   uint32_t size_of_image = 0;  // from the image's PE header at crash time
@@ -165,6 +171,25 @@ struct TriageBlob {
   std::optional<Gva> va;
 };
 
+// One DUMP_BLOB_HEADER of the secondary dump data.
+struct TriageSecondaryBlob {
+  uint64_t offset = 0;            // file offset of the blob header
+  std::array<uint8_t, 16> tag{};  // the GUID as stored (Data1-3 little-endian)
+  uint64_t data_offset = 0;       // offset + HeaderSize + PrePad
+  uint32_t data_size = 0;
+};
+
+// Secondary dump data: what bug check callbacks (KbCallbackSecondaryDumpData) add after the triage dump proper. At
+// SizeOfDump: a DUMP_BLOB_FILE_HEADER, then tagged blobs streamed to the end of the file with no overall count,
+// each {header, PrePad bytes, DataSize bytes, PostPad bytes}. Real Windows 10/11 minidumps carry tens of them, which
+// is why such a file is larger than SizeOfDump.
+struct TriageSecondaryData {
+  uint64_t offset = 0;  // = SizeOfDump
+  uint32_t build_number = 0;
+  uint64_t end = 0;  // the end of the last whole blob (the file header's end when there are none)
+  std::vector<TriageSecondaryBlob> blobs;
+};
+
 struct TriageDump {
   bool is64 = true;
   TriageHeader header;
@@ -182,6 +207,7 @@ struct TriageDump {
   // The decoded KDDEBUGGER_DATA64 copy (DebuggerDataOffset/Size), for the KDBG parser.
   std::optional<FileOffset> debugger_data_offset;
   std::vector<uint8_t> debugger_data;
+  std::optional<TriageSecondaryData> secondary_data;  // when a DUMP_BLOB_FILE_HEADER sits at SizeOfDump
   std::vector<Warning> warnings;
 };
 

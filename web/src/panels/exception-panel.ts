@@ -24,6 +24,7 @@ export const exceptionPanel: Panel = {
       { label: 'Code', value: [el('code', { text: exception.code, data: { field: 'exceptionCode' } }), ' ', el('span', { text: exception.name || 'unknown NTSTATUS', data: { field: 'exceptionName' } })] },
       { label: 'Flags', value: `${exception.flags}${flags.length > 0 ? ` (${flags.join(', ')})` : ''}`, field: 'exceptionFlags', mono: true },
       { label: 'Address', value: [virtualButton(context, exception.address, exception.address, 'exceptionAddress'), ' ', symbolLabel(context, exception.address, 'exceptionAddressSymbol')] },
+      { label: 'Read from', value: exception.source === 'header' ? 'the dump header' : exception.source, field: 'exceptionSource' },
     ], 'exception-facts'));
 
     if (exception.parameters.length > 0) {
