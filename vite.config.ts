@@ -3,6 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 import { aliases } from './aliases.config.ts';
+import { offlinePlugin } from './scripts/vite-offline-plugin.ts';
 
 // The Emscripten glue require()s 'fs' and 'path' in its Node branch, which never runs in a browser: resolve them to
 // an empty module instead of letting Vite warn that it externalized them.
@@ -23,6 +24,8 @@ export default defineConfig({
   root: fileURLToPath(new URL('./web', import.meta.url)),
   base: './',
   resolve: { alias: aliases },
+  // dist/sw.js: the service worker that lets the standalone page reload offline.
+  plugins: [offlinePlugin()],
   // The worker is bundled separately, with its own plugin list.
   worker: { format: 'es', plugins: () => [glueNodeBuiltins] },
   build: {

@@ -48,9 +48,10 @@ if changed_since build/tsc/.stamp "${ts_inputs[@]}"; then
   mkdir -p build/tsc
   tsc -p tsconfig.json
   tsc -p tsconfig.node.json
+  tsc -p tsconfig.sw.json
   touch build/tsc/.stamp
 fi
-site_inputs=(web wasm build-wasm/wasm/kdmpview.js build-wasm/wasm/kdmpview.wasm ./*.config.ts package-lock.json)
+site_inputs=(web wasm build-wasm/wasm/kdmpview.js build-wasm/wasm/kdmpview.wasm ./*.config.ts scripts/vite-offline-plugin.ts package-lock.json)
 if changed_since dist/.stamp "${site_inputs[@]}"; then
   step "site (dist/)"
   vite build --logLevel warn

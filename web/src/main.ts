@@ -1,6 +1,7 @@
 // The standalone page: the viewer over the whole page, the view kept in the URL fragment, the sample dump one click
 // away, and ?url=/path/MEMORY.DMP to open a dump that stays on this server (read with HTTP range requests; the CSP
 // keeps the page on its own origin).
+import { registerServiceWorker } from './offline/register';
 import { Viewer } from './viewer/viewer';
 
 function byId<T extends HTMLElement>(id: string): T {
@@ -28,3 +29,5 @@ for (const type of ['dragover', 'drop'] as const) {
 
 const dumpUrl = new URLSearchParams(location.search).get('url');
 if (dumpUrl) void viewer.open(dumpUrl, decodeURIComponent(dumpUrl.split('/').pop() || dumpUrl));
+
+registerServiceWorker();
