@@ -80,8 +80,9 @@ describe('the hex view on sample.dmp', () => {
     expect(expected.slice(0, 2)).toEqual([0x4d, 0x5a]);
     await poll(() => rowBytes('fffff803`12340000')).toEqual(expected.slice(0, 16));
     expect(await rowBytes('fffff803`12340010')).toEqual(expected.slice(16, 32));
-    // The page below the module is not mapped: its rows are "??" under one notice line.
-    expect(await hex('.hex-row-notice .hex-notice-text').first().textContent()).toMatch(/^— not mapped: 0x[0-9a-f]+ to 0xfffff8031233ffff —$/);
+    // The page below the module is not mapped: its rows are "??" under one notice line. The hole begins above the
+    // screen, further down than the view looks: "from before" the first row shown.
+    expect(await hex('.hex-row-notice .hex-notice-text').first().textContent()).toMatch(/^— not mapped: (from before )?0x[0-9a-f]+ to 0xfffff8031233ffff —$/);
     // The URL keeps the place.
     await poll(() => t.page.evaluate(() => location.hash)).toContain('space=virtual&address=0xfffff80312340000');
   });
@@ -147,6 +148,30 @@ describe('the hex view on sample.dmp', () => {
     await view.focus();
     await view.press('Control+c');
     await poll(() => t.page.evaluate(() => navigator.clipboard.readText())).toBe(formatCopy(bytes, 'hex', BADDRV));
+  });
+
+  it('keeps the cursor at the end of a shift+right selection in the link, and puts it back there', async () => {
+    await open('/fixtures/sample.dmp', `#view=hex&space=virtual&address=0x${BADDRV.toString(16)}`);
+    await poll(() => cursor()).toBe('0xfffff80312340000');
+    const view = hex('.hex-view');
+    await view.focus();
+    await view.press('Shift+ArrowRight');
+    await view.press('Shift+ArrowRight');
+    await view.press('Shift+ArrowRight');
+    expect(await cursor()).toBe('0xfffff80312340003');
+    await poll(() => t.page.evaluate(() => location.hash)).toBe(
+      `#view=hex&space=virtual&address=0x${BADDRV.toString(16)}&dtb=0x100002&length=4&cursor=0xfffff80312340003&width=16`,
+    );
+    // The link opens on the same selection with the cursor (and so the inspector) on its last byte, not its first.
+    const link = await t.page.evaluate(() => location.hash);
+    await t.page.goto('about:blank');
+    await open('/fixtures/sample.dmp', link);
+    await poll(() => cursor()).toBe('0xfffff80312340003');
+    expect(await statusField('hexSelection')).toBe('4 bytes selected (0xfffff80312340000 to 0xfffff80312340003)');
+    await poll(() => hex('.inspector-where').textContent()).toContain('0xfffff80312340003');
+    // Shift+Left shrinks it from the end, as it would have before the reload.
+    await hex('.hex-view').press('Shift+ArrowLeft');
+    expect(await statusField('hexSelection')).toBe('3 bytes selected (0xfffff80312340000 to 0xfffff80312340002)');
   });
 
   it('selects with shift+click across the hex and ASCII columns', async () => {
@@ -227,6 +252,9 @@ describe('the hex view on sample.dmp', () => {
     await view.focus();
     await view.press('Control+f');
     expect(await hex('.search-text').evaluate((input) => input === document.activeElement)).toBe(true);
+    // The search has a visible title that names its box (under the inspector it is otherwise easy to miss).
+    expect(await t.page.getByLabel('Search for').evaluate((input) => input.classList.contains('search-text'))).toBe(true);
+    expect(await hex('.search-title').isVisible()).toBe(true);
     await view.focus();
     await view.press('Shift+Control+End');
     expect(await statusField('hexSelection')).toBe(`${(1n << 64n) - BADDRV} bytes selected (0xfffff80312340000 to 0xffffffffffffffff)`);
@@ -277,6 +305,16 @@ describe('holes and sizes', () => {
     await goto('0x7000');
     await hex('.hex-view').press('n');
     await poll(() => cursor()).toBe('0x10000');
+  });
+
+  it('names where a hole starts even when that is above the screen', async () => {
+    await open('/fixtures/full-two-runs.dmp', '#view=hex&space=physical&address=0x9000');
+    await poll(() => cursor()).toBe('0x9000');
+    // The first row on screen is deep inside the hole 0x5000-0xffff: the notice names the hole, not that row.
+    expect((await rowAddresses())[0]).not.toBe('00005000');
+    const notice = hex('.hex-row-notice .hex-notice-text');
+    await poll(() => notice.first().textContent()).toBe('— not in the dump: 0x5000 to 0xffff —');
+    expect(await hex('.hex-row-notice').count()).toBe(1);
   });
 
   it('reaches the last row of a sparse 8 GiB dump with Ctrl+End', async () => {

@@ -45,6 +45,33 @@ describe('several dumps at once', () => {
     await page.getByRole('button', { name: /Back to the list of 3 dumps/ }).click();
     await poll(() => rows.count()).toBe(3);
   });
+
+  it('keeps the culprit on screen: it comes before the parameters, and an unreadable file does not widen the table', async () => {
+    const { page } = t;
+    await openFixtures(page, 'sample.dmp', 'triage64.dmp', 'user-minidump.dmp');
+    const rows = page.locator('[data-view="crash-list"] tbody tr');
+    await poll(() => rows.count()).toBe(3);
+    const columns = await page.locator('[data-view="crash-list"] th').evaluateAll((cells) => cells.map((c) => (c as HTMLElement).dataset.column));
+    expect(columns.slice(0, 7)).toEqual(['file', 'time', 'bugcheck', 'code', 'driver', 'address', 'parameter1']);
+    // The long "not readable" reason spans the columns that file has no value for, and wraps.
+    const reason = rows.filter({ hasText: 'user-minidump.dmp' }).locator('[data-field="bugcheck"]');
+    expect(await reason.textContent()).toMatch(/^Not readable: this is a user-mode minidump/);
+    expect(await reason.getAttribute('colspan')).toBe(String(columns.length - 3));
+    const culprit = rows.filter({ hasText: 'triage64.dmp' }).locator('[data-field="address"]');
+    expect(await culprit.textContent()).toBe('baddrv.sys+0xabcd');
+    const box = (await culprit.boundingBox())!;
+    expect(box.x + box.width).toBeLessThanOrEqual(page.viewportSize()!.width);
+  });
+});
+
+describe('opening', () => {
+  it('shows the keyboard focus on "Choose files…" when its hidden input has it', async () => {
+    const { page } = t;
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('file-input');
+    const outline = await page.locator('label[for="file-input"]').evaluate((label) => getComputedStyle(label).outlineStyle);
+    expect(outline).toBe('solid');
+  });
 });
 
 describe('an open dump', () => {
@@ -73,6 +100,32 @@ describe('an open dump', () => {
     expect(await page.locator('[data-panel="hex"]').isVisible()).toBe(true);
     expect(new URL(page.url()).hash).toContain('space=file');
     expect(new URL(page.url()).hash).toContain('address=0x38');
+  });
+
+  it('gives the next dump opened its own first screen, not the hex place of the one before (the same file keeps it)', async () => {
+    const { page } = t;
+    await page.goto(`${t.server.url}#view=hex&space=virtual&address=0xfffff8031234abcd&length=4`);
+    await openFixtures(page, 'sample.dmp');
+    await poll(() => page.locator('[data-panel="hex"] [data-field="hexCursor"]').textContent()).toBe('0xfffff8031234abcd');
+    await poll(() => new URL(page.url()).hash).toContain('dtb=0x100002');
+    // Another dump: its own first screen, not sample.dmp's address and page tables.
+    await openFixtures(page, 'system-x86.dmp');
+    await poll(() => page.locator('.dump-title').textContent()).toBe('system-x86.dmp');
+    await poll(() => page.locator('[data-tab="crash"]').getAttribute('aria-selected')).toBe('true');
+    expect(new URL(page.url()).hash).toBe('#view=crash');
+    // The same file again, at a place of its own: the place comes back.
+    await page.locator('[data-tab="modules"]').click();
+    await openFixtures(page, 'system-x86.dmp');
+    await poll(() => page.locator('[data-tab="modules"]').getAttribute('aria-selected')).toBe('true');
+  });
+
+  it('keeps its tabs on one row in an 800px window', async () => {
+    const { page } = t;
+    await page.setViewportSize({ width: 800, height: 700 });
+    await openFixtures(page, 'sample.dmp');
+    await poll(() => page.locator('[data-tab]').count()).toBe(8);
+    const tops = await page.locator('[data-tab]').evaluateAll((tabs) => tabs.map((tab) => Math.round(tab.getBoundingClientRect().top)));
+    expect(new Set(tops).size).toBe(1);
   });
 
   it('exports the summary JSON, the same document as the CLI prints', async () => {

@@ -15,6 +15,8 @@ export const ROW_HEIGHT = 20;
 /** Rows before the first ResizeObserver report (the view may be built in a hidden tab). */
 const DEFAULT_VISIBLE_ROWS = 24;
 /** Missing regions remembered per space (start and end, from nextPresent), so scrolling through a hole asks once. */
+/** How many pages below the screen the notice of a hole looks through for where the hole starts. */
+const HOLE_LOOKBACK = 16;
 const KNOWN_HOLES = 64;
 
 /** What the view shows of one address space: the workspace keeps one per space, so switching back restores the
@@ -193,12 +195,15 @@ export class HexView {
     this.options.onCursor();
   }
 
-  /** Selects `length` bytes from `address` (the cursor on the first), or only places the cursor for length 0. */
-  select(address: bigint, length: number, reveal: 'nearest' | 'third' = 'third'): void {
+  /** Selects `length` bytes from `address` (the cursor on the first, or on the last when `cursorAtEnd`), or only
+   *  places the cursor for length 0. */
+  select(address: bigint, length: number, reveal: 'nearest' | 'third' = 'third', cursorAtEnd = false): void {
     const view = this.view;
     if (!view) return;
-    view.cursor = this.clampAddress(address);
-    view.anchor = length > 0 ? this.clampAddress(address + BigInt(length) - 1n) : null;
+    const first = this.clampAddress(address);
+    const last = length > 0 ? this.clampAddress(address + BigInt(length) - 1n) : null;
+    view.cursor = cursorAtEnd && last !== null ? last : first;
+    view.anchor = last === null ? null : cursorAtEnd ? first : last;
     this.reveal(reveal);
     this.render();
     this.options.onCursor();
@@ -446,9 +451,11 @@ export class HexView {
     }
   }
 
-  /** "— not in the dump: 0x5000 to 0xffff —" (the end comes from nextPresent, asked once per hole). */
+  /** "— not in the dump: 0x5000 to 0xffff —": from where the hole starts (which may be above the screen), to where
+   *  it ends (from nextPresent, asked once per hole). */
   private noticeLine(view: SpaceView, start: bigint, reason: MissingReason | null): string {
     const label = reason ? missingLabel(reason) : 'not in the dump';
+    const from = this.holeStart(view, start);
     const hole = view.holes.find((h) => start >= h.start && (h.end === null || start < h.end));
     let end: string;
     if (hole) {
@@ -457,7 +464,28 @@ export class HexView {
       end = '…';
       this.findHoleEnd(view, start);
     }
-    return `— ${label}: ${hexAddress(start)} to ${end} —`;
+    return `— ${label}: ${from === null ? `from before ${hexAddress(start)}` : hexAddress(from)} to ${end} —`;
+  }
+
+  /** Where the hole holding `address` starts: after the last byte of the nearest page below it that has any, looked
+   *  for through the page cache (reading pages that are not cached yet, HOLE_LOOKBACK at most); null while unknown. */
+  private holeStart(view: SpaceView, address: bigint): bigint | null {
+    const pageSize = BigInt(view.space.pageSize);
+    for (let index = address / pageSize, steps = 0; steps <= HOLE_LOOKBACK; --index, ++steps) {
+      if (index < 0n) return 0n;
+      const page = view.cache.peek(index);
+      if (!page) {
+        view.cache.get(index).then(() => {
+          if (this.view === view) this.scheduleRender();
+        }, () => {});
+        return null;
+      }
+      if (page.bytes.length > 0) {
+        const start = index * pageSize + BigInt(page.bytes.length);
+        return start < address ? start : address;
+      }
+    }
+    return null;
   }
 
   private findHoleEnd(view: SpaceView, start: bigint): void {

@@ -85,7 +85,10 @@ export class SearchPanel {
     next.title = 'The next match in the list (Shift+Enter)';
     next.addEventListener('click', () => this.findNext());
 
-    const textLabel = el('label', { text: 'Search for', className: 'visually-hidden' });
+    // A visible title: under the inspector, the search is otherwise easy to miss.
+    const textLabel = el('label', { text: 'Search for', className: 'search-title' });
+    this.input.setAttribute('aria-keyshortcuts', 'Control+F');
+    this.input.title = 'Ctrl+F from the hex view';
     textLabel.htmlFor = this.input.id;
     const kindLabel = el('label', { text: 'as', className: 'search-kind-label' });
     kindLabel.htmlFor = this.kind.id;

@@ -142,7 +142,9 @@ export class HexWorkspace {
       this.pending = null;
       if (!view) return;
       this.activate(view);
-      this.view.select(location.address, location.length ?? 0, 'third');
+      const length = location.length ?? 0;
+      const cursorAtEnd = length > 1 && location.cursor === location.address + BigInt(length) - 1n;
+      this.view.select(location.address, length, 'third', cursorAtEnd);
     };
     const ready = this.readyView(location.space, location.dtb);
     if (ready) {
@@ -153,12 +155,13 @@ export class HexWorkspace {
     void this.openView(location.space, location.dtb).then(apply);
   }
 
-  /** Where the cursor is now (the start and length of the selection when there is one). */
+  /** Where the cursor is now (the start and length of the selection when there is one, and the cursor when it is
+   *  not on the selection's first byte). */
   state(): HexState {
     const bytesPerRow = this.view.bytesPerRow;
     if (this.pending) {
-      const { space, address, dtb, length } = this.pending;
-      return { space, address, bytesPerRow, ...(dtb !== undefined ? { dtb } : {}), ...(length ? { length } : {}) };
+      const { space, address, dtb, length, cursor } = this.pending;
+      return { space, address, bytesPerRow, ...(dtb !== undefined ? { dtb } : {}), ...(length ? { length } : {}), ...(cursor !== undefined ? { cursor } : {}) };
     }
     const current = this.views.get(this.kind);
     const selection = this.view.selection();
@@ -167,6 +170,7 @@ export class HexWorkspace {
     const dtb = this.kind === 'virtual' ? this.virtualDtb() : undefined;
     if (dtb !== undefined) state.dtb = dtb;
     if (selection) state.length = Number(selection.end - selection.start);
+    if (selection && current && current.cursor !== selection.start) state.cursor = current.cursor;
     return state;
   }
 

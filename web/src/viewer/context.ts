@@ -14,6 +14,9 @@ export interface HexLocation {
   dtb?: bigint;
   /** Bytes selected from `address` (default none: a cursor only). */
   length?: number;
+  /** Where the cursor is inside the selection when it is not on its first byte (a selection made with Shift+Right
+   *  ends with the cursor on its last byte, and the inspector reads from there). */
+  cursor?: bigint;
 }
 
 /** The tabs of an open dump, in the order they appear. */

@@ -20,6 +20,8 @@ interface Column {
   mono?: boolean;
 }
 
+// The culprit comes right after the bug check (BlueScreenView puts it after the parameters): on a laptop screen the
+// columns after the first few are scrolled to, and the driver to blame is what the table is read for.
 const COLUMNS: Column[] = [
   { id: 'file', label: 'Dump file', text: (e) => e.file.name },
   {
@@ -29,12 +31,12 @@ const COLUMNS: Column[] = [
   },
   { id: 'bugcheck', label: 'Bug check', text: (e) => e.summary?.bugcheck.name ?? (e.error ? `Not readable: ${e.error.message}` : '') },
   { id: 'code', label: 'Code', text: (e) => e.summary?.bugcheck.code ?? '', key: (e) => Number(e.summary?.bugcheck.code ?? -1), mono: true },
-  ...[0, 1, 2, 3].map((i): Column => ({ id: `parameter${i + 1}`, label: `Parameter ${i + 1}`, text: (e) => e.summary?.bugcheck.parameters[i] ?? '', mono: true })),
   { id: 'driver', label: 'Caused by driver', text: (e) => e.summary?.culprit?.module ?? '' },
   {
     id: 'address', label: 'Caused by address', mono: true,
     text: (e) => (e.summary?.culprit ? `${e.summary.culprit.module}+${e.summary.culprit.offset}` : ''),
   },
+  ...[0, 1, 2, 3].map((i): Column => ({ id: `parameter${i + 1}`, label: `Parameter ${i + 1}`, text: (e) => e.summary?.bugcheck.parameters[i] ?? '', mono: true })),
   { id: 'type', label: 'Dump type', text: (e) => (e.summary ? `${e.summary.header.dumpTypeName} (${e.summary.header.machineName})` : '') },
   { id: 'build', label: 'Build', text: (e) => (e.summary ? String(e.summary.header.minorVersion) : ''), key: (e) => e.summary?.header.minorVersion ?? 0 },
   { id: 'size', label: 'File size', text: (e) => formatBytes(e.file.size), key: (e) => e.file.size },
@@ -55,7 +57,15 @@ export function renderCrashList(entries: CrashListEntry[], onOpen: (entry: Crash
     return th;
   });
   const rows = entries.map((entry) => {
-    const cells = COLUMNS.map((column) => {
+    // A file that could not be read: its reason spans the columns it has no value for, and wraps, instead of
+    // widening the bug check column until the culprit scrolls off the screen.
+    const columns = entry.summary ? COLUMNS : COLUMNS.filter((c) => ['file', 'time', 'bugcheck', 'size'].includes(c.id));
+    const cells = columns.map((column) => {
+      if (column.id === 'bugcheck' && !entry.summary) {
+        const reason = el('td', { className: 'crash-error-reason', text: column.text(entry), data: { field: column.id } });
+        reason.colSpan = COLUMNS.length - 3;
+        return reason;
+      }
       if (column.id !== 'file') return el('td', { text: column.text(entry), className: column.mono ? 'mono' : undefined, data: { field: column.id } });
       const open = el('button', { className: 'link-button', text: entry.file.name });
       open.type = 'button';

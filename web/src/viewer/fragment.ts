@@ -1,5 +1,6 @@
 // The URL fragment keeps the view and the hex location, so a link (or a reload) reopens the same place once the dump
-// is dropped again: "#view=hex&space=virtual&address=0xfffff80312340000&dtb=0x1ad000&length=16&width=32".
+// is dropped again: "#view=hex&space=virtual&address=0xfffff80312340000&dtb=0x1ad000&length=16&width=32" (and
+// "&cursor=0x..." when the cursor sits on the selection's last byte rather than its first).
 // The fragment never names the file: a link must not leak what was opened.
 import { isHex } from '../hex';
 import { PANEL_IDS, type AddressSpaceKind, type HexLocation, type PanelId } from './context';
@@ -26,6 +27,8 @@ export function parseFragment(fragment: string): ViewState | null {
   if (dtb && isHex(dtb)) hex.dtb = BigInt(dtb);
   const length = Number(params.get('length'));
   if (Number.isSafeInteger(length) && length > 0) hex.length = length;
+  const cursor = params.get('cursor');
+  if (hex.length && cursor && isHex(cursor)) hex.cursor = BigInt(cursor);
   const width = params.get('width');
   if (width === '16' || width === '32') hex.bytesPerRow = Number(width) as 16 | 32;
   return { view: 'hex', hex };
@@ -40,6 +43,7 @@ export function formatFragment(state: ViewState): string {
     params.set('address', `0x${hex.address.toString(16)}`);
     if (hex.dtb !== undefined) params.set('dtb', `0x${hex.dtb.toString(16)}`);
     if (hex.length) params.set('length', String(hex.length));
+    if (hex.length && hex.cursor !== undefined && hex.cursor !== hex.address) params.set('cursor', `0x${hex.cursor.toString(16)}`);
     if (hex.bytesPerRow) params.set('width', String(hex.bytesPerRow));
   }
   return `#${params.toString()}`;

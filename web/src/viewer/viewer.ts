@@ -63,6 +63,9 @@ export class Viewer {
   private list: CrashListEntry[] | undefined;
   /** Bumped by every open: an open that finishes after a newer one started is thrown away. */
   private generation = 0;
+  /** The fragment this viewer last wrote and the dump it describes (name and size): another dump opened next does
+   *  not inherit it; the same file opened again does, as does a fragment from a link, a reload or the address bar. */
+  private ownFragment: { fragment: string; dump: string } | null = null;
   private readonly onHashChange = () => {
     const state = parseFragment(location.hash);
     if (state && this.current) this.apply(state, false);
@@ -267,7 +270,9 @@ export class Viewer {
     // Arrow keys move between tabs (the WAI-ARIA tabs pattern).
     tabList.addEventListener('keydown', (event) => {
       const ids = [...open.tabs.keys()];
-      const at = ids.indexOf(open.view);
+      // From the focused tab (the selected one, unless focus was moved there by a click elsewhere).
+      const focused = (event.target as HTMLElement).closest<HTMLElement>('[data-tab]')?.dataset.tab as PanelId | undefined;
+      const at = ids.indexOf(focused ?? open.view);
       const next = event.key === 'ArrowRight' ? at + 1 : event.key === 'ArrowLeft' ? at - 1 : event.key === 'Home' ? 0 : event.key === 'End' ? ids.length - 1 : null;
       if (next === null) return;
       event.preventDefault();
@@ -300,7 +305,9 @@ export class Viewer {
     ]);
     this.body.replaceChildren(...this.backToList(), title, tabList, sections);
 
-    const wanted = this.options.useFragment ? parseFragment(location.hash) : null;
+    const own = this.ownFragment;
+    const inherited = own !== null && own.fragment === location.hash && own.dump !== dumpKey(name, summary);
+    const wanted = this.options.useFragment && !inherited ? parseFragment(location.hash) : null;
     this.apply(wanted && open.tabs.has(wanted.view) ? wanted : { view: 'crash' }, false);
   }
 
@@ -374,6 +381,7 @@ export class Viewer {
     const fragment = formatFragment(state);
     // replaceState: moving around a dump should not fill the back button's history.
     if (location.hash !== fragment) history.replaceState(history.state, '', fragment);
+    if (this.current) this.ownFragment = { fragment: location.hash, dump: dumpKey(this.current.context.name, this.current.context.summary) };
   }
 
   private async closeCurrent(): Promise<void> {
@@ -399,4 +407,9 @@ export class Viewer {
     window.removeEventListener('hashchange', this.onHashChange);
     this.root.replaceChildren();
   }
+}
+
+/** Tells dumps apart well enough to know whether a fragment was written for this one. */
+function dumpKey(name: string, summary: Summary): string {
+  return `${name} ${summary.header.fileSize} ${summary.header.systemTime ?? ''}`;
 }
