@@ -163,6 +163,21 @@ const std::vector<HeaderFieldInfo>& header_fields(bool is64) {
   return is64 ? k64 : k32;
 }
 
+namespace {
+// Four signature bytes as a reader compares them with the expected text: "66 36 cb 0e ('f6..')".
+std::string describe_signature(const uint8_t* bytes) {
+  static const char kDigits[] = "0123456789abcdef";
+  std::string hex_part, text;
+  for (int i = 0; i < 4; ++i) {
+    if (i > 0) hex_part += ' ';
+    hex_part += kDigits[bytes[i] >> 4];
+    hex_part += kDigits[bytes[i] & 0xf];
+    text += (bytes[i] >= 0x20 && bytes[i] < 0x7f) ? static_cast<char>(bytes[i]) : '.';
+  }
+  return hex_part + " ('" + text + "')";
+}
+}  // namespace
+
 Result<DumpHeader> read_header(ByteSource& source) {
   const uint64_t file_size = source.size();
   uint8_t sig[8] = {};
@@ -172,8 +187,10 @@ Result<DumpHeader> read_header(ByteSource& source) {
   }
   auto st = read_exact(source, 0, sig);
   if (!st.ok()) return st.error();
-  const uint32_t signature = le::u32(sig, 0);
-  const uint32_t valid = le::u32(sig, 4);
+  // Both layouts start with the same two words: which of them follows depends on the second.
+  static_assert(h32::kSignature == h64::kSignature && h32::kValidDump == h64::kValidDump);
+  const uint32_t signature = le::u32(sig, h64::kSignature);
+  const uint32_t valid = le::u32(sig, h64::kValidDump);
   if (signature == kSignatureMdmp) {
     return make_error(ErrorCode::UserModeMinidump,
                       "this is a user-mode minidump (MDMP signature at offset 0x0), not a kernel crash dump; "
@@ -183,7 +200,7 @@ Result<DumpHeader> read_header(ByteSource& source) {
   if (signature != kSignaturePage) {
     return make_error(ErrorCode::NotADump,
                       "not a Windows kernel crash dump: expected signature 'PAGE' at offset 0x0, found " +
-                          hex(signature),
+                          describe_signature(sig + h64::kSignature),
                       0);
   }
   bool is64;
@@ -194,7 +211,7 @@ Result<DumpHeader> read_header(ByteSource& source) {
   } else {
     return make_error(ErrorCode::NotADump,
                       "not a Windows kernel crash dump: expected 'DU64' or 'DUMP' at offset 0x4, found " +
-                          hex(valid),
+                          describe_signature(sig + h64::kValidDump),
                       4);
   }
   const uint64_t header_size = is64 ? kHeaderSize64 : kHeaderSize32;

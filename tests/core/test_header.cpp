@@ -97,7 +97,7 @@ TEST_CASE("malformed files give specific errors") {
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().code == ErrorCode::NotADump);
     CHECK(r.error().where == 0);
-    CHECK_THAT(r.error().message, Catch::Contains("0x41414141"));
+    CHECK_THAT(r.error().message, Catch::EndsWith("found 41 41 41 41 ('AAAA')"));
   }
   SECTION("PAGE without DU64 or DUMP") {
     auto bytes = build_dump(full_two_runs());
@@ -106,6 +106,7 @@ TEST_CASE("malformed files give specific errors") {
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().code == ErrorCode::NotADump);
     CHECK(r.error().where == 4);
+    CHECK_THAT(r.error().message, Catch::EndsWith("found 78 56 34 12 ('xV4.')"));
   }
   SECTION("shorter than the header") {
     auto bytes = build_dump(full_two_runs());
