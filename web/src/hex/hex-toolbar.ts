@@ -53,14 +53,14 @@ export class HexToolbar {
     spaces.setAttribute('role', 'group');
     spaces.setAttribute('aria-label', 'Address space');
     for (const space of SPACES) {
-      const b = button(space.label, 'hex-tool', { space: space.kind }, space.title);
+      const b = button(space.label, 'tool-button hex-tool', { space: space.kind }, space.title);
       b.setAttribute('aria-pressed', 'false');
       b.addEventListener('click', () => actions.onSpace(space.kind));
       this.spaceButtons.set(space.kind, b);
       spaces.append(b);
     }
 
-    this.dtbInput = el('input', { className: 'hex-input hex-dtb mono' });
+    this.dtbInput = el('input', { className: 'tool-input hex-dtb mono' });
     this.dtbInput.id = `${id}-dtb`;
     this.dtbInput.spellcheck = false;
     this.dtbInput.autocomplete = 'off';
@@ -85,7 +85,7 @@ export class HexToolbar {
     });
     this.dtbGroup = el('div', { className: 'hex-field-group' }, [dtbLabel, this.dtbInput, this.dtbMessage]);
 
-    this.gotoInput = el('input', { className: 'hex-input hex-goto mono' });
+    this.gotoInput = el('input', { className: 'tool-input hex-goto mono' });
     this.gotoInput.id = `${id}-goto`;
     this.gotoInput.spellcheck = false;
     this.gotoInput.autocomplete = 'off';
@@ -111,7 +111,7 @@ export class HexToolbar {
     widths.setAttribute('aria-label', 'Bytes per row');
     widths.append(el('span', { className: 'hex-group-label', text: 'Bytes per row' }));
     for (const width of [16, 32] as const) {
-      const b = button(String(width), 'hex-tool', { width: String(width) }, `${width} bytes per row`);
+      const b = button(String(width), 'tool-button hex-tool', { width: String(width) }, `${width} bytes per row`);
       b.setAttribute('aria-pressed', 'false');
       b.addEventListener('click', () => actions.onWidth(width));
       this.widthButtons.set(width, b);
@@ -122,7 +122,7 @@ export class HexToolbar {
     copies.setAttribute('role', 'group');
     copies.setAttribute('aria-label', 'Copy');
     for (const copy of COPIES) {
-      const b = button(copy.label, 'hex-tool', { copy: copy.format }, copy.title);
+      const b = button(copy.label, 'tool-button hex-tool', { copy: copy.format }, copy.title);
       b.addEventListener('click', () => actions.onCopy(copy.format));
       copies.append(b);
     }

@@ -234,7 +234,7 @@ export class DataInspector {
     const heading = el('h3', { text: 'Data inspector', className: 'inspector-title' });
     heading.id = `inspector-title-${++inspectorCount}`;
     this.where = el('span', { className: 'inspector-where mono' });
-    this.endianButton = el('button', { text: 'Big-endian', className: 'inspector-endian' });
+    this.endianButton = el('button', { text: 'Big-endian', className: 'tool-button inspector-endian' });
     this.endianButton.type = 'button';
     this.endianButton.title = 'Read the numbers and the pointer big-endian';
     this.endianButton.addEventListener('click', () => this.setLittleEndian(!this.littleEndian));
@@ -248,7 +248,7 @@ export class DataInspector {
       const row: RowView = { value };
       if (label === 'pointer') {
         // The same text as a button that follows the pointer; the span stands in when there is nothing to follow.
-        const follow = el('button', { className: 'inspector-follow mono' });
+        const follow = el('button', { className: 'tool-button inspector-follow mono' });
         follow.type = 'button';
         follow.hidden = true;
         follow.addEventListener('click', () => {

@@ -57,7 +57,7 @@ export class SearchPanel {
 
   constructor(private readonly options: SearchPanelOptions) {
     const id = `search-${++panelCount}`;
-    this.input = el('input', { className: 'search-text mono' });
+    this.input = el('input', { className: 'tool-input search-text mono' });
     this.input.type = 'search';
     this.input.id = `${id}-text`;
     this.input.autocomplete = 'off';
@@ -69,7 +69,7 @@ export class SearchPanel {
       }
     });
 
-    this.kind = el('select', { className: 'search-kind' });
+    this.kind = el('select', { className: 'tool-input search-kind' });
     this.kind.id = `${id}-kind`;
     for (const k of PATTERN_KINDS) {
       const option = el('option', { text: k.label });
@@ -80,7 +80,7 @@ export class SearchPanel {
 
     const find = el('button', { text: 'Find', className: 'button search-find' });
     find.type = 'submit';
-    const next = el('button', { text: 'Find next', className: 'search-next' });
+    const next = el('button', { text: 'Find next', className: 'tool-button search-next' });
     next.type = 'button';
     next.title = 'The next match in the list (Shift+Enter)';
     next.addEventListener('click', () => this.findNext());
@@ -104,7 +104,7 @@ export class SearchPanel {
     this.progress.value = 0;
     this.progress.setAttribute('aria-label', 'Search progress');
     this.percent = el('span', { className: 'search-percent', text: '0%' });
-    const cancel = el('button', { text: 'Cancel', className: 'search-cancel' });
+    const cancel = el('button', { text: 'Cancel', className: 'tool-button search-cancel' });
     cancel.type = 'button';
     cancel.title = 'Stop the search (Escape)';
     cancel.addEventListener('click', () => this.cancel());
@@ -215,7 +215,7 @@ export class SearchPanel {
   private showMatches(key: string, matches: bigint[], length: number, space: AddressSpaceKind): void {
     const symbolize = space === 'virtual' ? this.options.symbolize : undefined;
     const buttons = matches.map((address, index) => {
-      const button = el('button', { className: 'search-match mono', data: { match: toHex(address) } }, [
+      const button = el('button', { className: 'tool-button search-match mono', data: { match: toHex(address) } }, [
         el('span', { className: 'search-match-address', text: toHex(address) }),
       ]);
       button.type = 'button';

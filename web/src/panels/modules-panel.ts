@@ -40,7 +40,7 @@ function moduleRow(context: ViewerContext, module: SummaryModule): HTMLTableRowE
 function kindSelect(modules: readonly SummaryModule[]): HTMLSelectElement {
   const counts = new Map<string, number>();
   for (const m of modules) counts.set(m.kind, (counts.get(m.kind) ?? 0) + 1);
-  const select = el('select', { className: 'module-kind-filter', data: { field: 'moduleKindFilter' } }, [
+  const select = el('select', { className: 'tool-input module-kind-filter', data: { field: 'moduleKindFilter' } }, [
     el('option', { text: `All kinds (${modules.length})` }),
     ...[...counts].map(([kind, count]) => {
       const option = el('option', { text: `${moduleKindLabel(kind)} (${count})` });
@@ -65,7 +65,7 @@ export const modulesPanel: Panel = {
       return page;
     }
 
-    const search = el('input', { className: 'module-search', data: { field: 'moduleSearch' } });
+    const search = el('input', { className: 'tool-input module-search', data: { field: 'moduleSearch' } });
     search.type = 'search';
     search.placeholder = 'Filter by name or path';
     search.setAttribute('aria-label', 'Filter modules by name or path');
