@@ -5,8 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # cmake/g++/ninja: native build; catch2: C++ tests; emscripten: the wasm build; chromium: browser tests;
-# clang + libclang-rt-14-dev: sanitizers and libFuzzer; libbenchmark-dev: benchmarks.
-apt_packages=(cmake g++ clang ninja-build catch2 libbenchmark-dev libclang-rt-14-dev emscripten chromium)
+# clang + libclang-rt-14-dev: sanitizers and libFuzzer; libbenchmark-dev: benchmarks; libcli11-dev: the CLI's
+# argument parser.
+apt_packages=(cmake g++ clang ninja-build catch2 libbenchmark-dev libclang-rt-14-dev emscripten chromium libcli11-dev)
 
 missing=()
 for package in "${apt_packages[@]}"; do
