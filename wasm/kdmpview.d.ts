@@ -50,7 +50,7 @@ export interface TranslationValue {
 export type TranslateResult = ({ ok: true } & TranslationValue) | Failure;
 
 /** kdmp::paging_mode_name, or "triage" for a triage dump's saved regions. */
-export type VirtualMemoryMode = 'x64' | 'arm64' | 'x86-pae' | 'x86' | 'triage';
+export type VirtualMemoryMode = 'x64' | 'arm64' | 'x86-pae' | 'x86' | 'arm' | 'triage';
 export type VirtualMemoryInfoResult =
   | { ok: true; mode: VirtualMemoryMode; pointerSize: number; dtb: HexString | null }
   | Failure;

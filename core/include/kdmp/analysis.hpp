@@ -10,6 +10,7 @@
 #include "kdmp/culprit.hpp"
 #include "kdmp/dump.hpp"
 #include "kdmp/exception.hpp"
+#include "kdmp/faulting_context.hpp"
 #include "kdmp/modules.hpp"
 #include "kdmp/stack.hpp"
 #include "kdmp/warning.hpp"
@@ -17,12 +18,13 @@
 namespace kdmp {
 
 struct Analysis {
-  std::optional<Context> context;
+  std::optional<Context> context;  // always the header's CONTEXT: the state at the bug check
+  std::optional<FaultingContext> faulting_context;  // the state at the fault, when the bug check points to it
   std::optional<ExceptionRecord> exception;  // the crash's exception (crash_exception): the header's, or the record
                                              // a bug check parameter points to
   std::string exception_source;              // "header", "bug check 0x1000007E parameter 3 (exception record)"
   ModuleList modules;  // kernel and user modules, sorted by base; their warnings included
-  StackScan stack;
+  StackScan stack;  // from the lowest saved stack address (header context's stack pointer, or TopOfStack) up
   Culprit culprit;
   std::vector<Warning> warnings;  // why a part is missing (no context, no virtual memory, ...) plus the stack's
 };

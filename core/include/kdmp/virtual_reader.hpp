@@ -38,7 +38,9 @@ class VirtualReader final : public VirtualMemory {
 
   // VirtualMemory
   Status read_virtual_exact(Gva va, std::span<uint8_t> out) override { return read_exact(va, out); }
-  unsigned pointer_size() const override { return mode_ == PagingMode::X86 || mode_ == PagingMode::X86Pae ? 4 : 8; }
+  unsigned pointer_size() const override {
+    return mode_ == PagingMode::X86 || mode_ == PagingMode::X86Pae || mode_ == PagingMode::Arm ? 4 : 8;
+  }
 
   // Forgets every cached translation (when the page tables may have changed).
   void clear_cache();
