@@ -244,3 +244,53 @@ describe('dead controls (10)', () => {
     await poll(() => page.locator('[data-role="status"]').textContent()).toMatch(/^N does nothing here: nothing after this point is in the dump/);
   });
 });
+
+describe('truncated dumps (7)', () => {
+  it('shows what the header lists against what the file holds, in words and in the picture', async () => {
+    const { page } = t;
+    // sample.dmp (a full dump) cut to 16 KiB: the 8 KiB header, then two pages of page data.
+    const bytes = readFileSync(fixture('sample.dmp')).subarray(0, 0x4000);
+    const summary = cliSummary(fixture('sample.dmp')) as { physicalMemory: { pages: number } };
+    await page.locator('#file-input').setInputFiles([{ name: 'cut.dmp', mimeType: 'application/octet-stream', buffer: bytes }]);
+    await poll(() => page.locator('[data-tab="memory"]').count()).toBe(1);
+    await page.locator('[data-tab="memory"]').click();
+    const note = page.locator('[data-field="memoryTruncated"]');
+    await poll(() => note.textContent()).toContain(`the header lists ${summary.physicalMemory.pages} pages`);
+    expect(await note.textContent()).toContain('but the file holds only 2 of them (8.00 KiB)');
+    expect(await page.locator('[data-field="memoryHeldPages"]').textContent()).toBe('2 (8.00 KiB)');
+    // The picture: the blocks after the first two pages are hatched as missing.
+    expect(await page.locator('.memory-block-cut').count()).toBeGreaterThan(0);
+    expect(await page.locator('.memory-block:not(.memory-block-cut)').count()).toBeLessThanOrEqual(1);
+  });
+
+  it('marks the run the file ends in', async () => {
+    const { page } = t;
+    await openFixtures(page, 'full-truncated.dmp');
+    await poll(() => page.locator('[data-tab="memory"]').count()).toBe(1);
+    await page.locator('[data-tab="memory"]').click();
+    await poll(() => page.locator('[data-field="rangeHeld"]').allTextContents()).toEqual(['all', 'none']);
+    expect(await page.locator('[data-field="memoryTruncated"]').textContent()).toContain('the header lists 6 pages (24.0 KiB), but the file holds only 4 of them (16.0 KiB)');
+  });
+});
+
+describe('long lists (9)', () => {
+  it('builds only the rows in view of a triage dump with 1,831 data blocks', async () => {
+    const { page } = t;
+    const { buildTriageDump } = await import('../wasm/dump-builder');
+    const blocks = Array.from({ length: 1831 }, (_, i) => ({ va: 0xffff800000000000n + BigInt(i) * 0x1000n, bytes: new Uint8Array(16).fill(i & 0xff) }));
+    const dump = buildTriageDump({ va: 0xffff900000000000n, bytes: new Uint8Array(0x100) }, blocks);
+    await page.locator('#file-input').setInputFiles([{ name: 'many-blocks.dmp', mimeType: 'application/octet-stream', buffer: Buffer.from(dump) }]);
+    await poll(() => page.locator('[data-tab="triage"]').count()).toBe(1);
+    await page.locator('[data-tab="triage"]').click();
+    const box = page.locator('[data-panel="triage"] .virtual-scroll');
+    await poll(() => box.getAttribute('data-rows')).toBe('1831');
+    const built = () => box.locator('tbody tr:not(.virtual-spacer)').count();
+    expect(await built()).toBeLessThan(120);
+    // The page stays short; the box scrolls through all of them.
+    expect(await page.locator('[data-panel="triage"]').evaluate((p) => p.scrollHeight)).toBeLessThan(3000);
+    await box.evaluate((b) => { b.scrollTop = b.scrollHeight; });
+    await poll(() => box.locator('tbody tr:not(.virtual-spacer)').last().getAttribute('data-index')).toBe('1830');
+    expect(await box.locator('tbody tr:not(.virtual-spacer)').last().locator('[data-field="blockAddress"]').textContent()).toBe(`0x${(0xffff800000000000n + 1830n * 0x1000n).toString(16)}`);
+    expect(await built()).toBeLessThan(120);
+  });
+});
