@@ -294,3 +294,53 @@ describe('long lists (9)', () => {
     expect(await built()).toBeLessThan(120);
   });
 });
+
+describe('search (8)', () => {
+  const hex = (selector: string) => t.page.locator(`[data-panel="hex"] ${selector}`);
+  const cursor = () => hex('[data-field="hexCursor"]').textContent();
+
+  it('finds text in either case from the start, steps with F3 and Shift+F3, and keeps the list in view', async () => {
+    const { page } = t;
+    await page.goto(`${t.server.url}?url=/fixtures/sample.dmp#view=hex&space=file&address=0x40000`);
+    await poll(() => cursor()).toBe("0x40000");
+    await hex('.search-text').fill('KDMPVIEW');
+    await hex('.search-kind').selectOption('ascii');
+    await hex('[data-role="search-origin"]').selectOption('start');
+    // Case matters unless asked otherwise.
+    await hex('.search-find').click();
+    await poll(() => hex('.search-status').textContent()).toBe('no match');
+    await hex('[data-role="ignore-case"]').check();
+    await hex('.search-find').click();
+    await poll(() => hex('.search-match').evaluateAll((b) => b.map((x) => (x as HTMLElement).dataset.match))).toEqual(['0xfb0', '0x50ff8']);
+    await poll(() => cursor()).toBe('0xfb0');
+    await hex('.hex-view').focus();
+    await page.keyboard.press('F3');
+    await poll(() => cursor()).toBe('0x50ff8');
+    expect(await hex('.search-status').textContent()).toContain('(match 2 of 2)');
+    await page.keyboard.press('Shift+F3');
+    await poll(() => cursor()).toBe('0xfb0');
+    // The current match stays on screen beside the hex view.
+    const current = (await hex('.search-match[aria-current="true"]').boundingBox())!;
+    const view = (await hex('.hex-view').boundingBox())!;
+    expect(current.y).toBeGreaterThanOrEqual(0);
+    expect(current.y + current.height).toBeLessThanOrEqual(768);
+    expect(current.x).toBeGreaterThan(view.x + view.width - 1);
+    expect(await page.evaluate(() => document.scrollingElement!.scrollTop)).toBe(0);
+  });
+
+  it('takes ?? as any byte in hex patterns', async () => {
+    const { page } = t;
+    await page.goto(`${t.server.url}?url=/fixtures/sample.dmp#view=hex&space=file&address=0x0`);
+    await poll(() => cursor()).toBe('0x0');
+    const bytes = readFileSync(fixture('sample.dmp'));
+    const expected: string[] = [];
+    for (let i = 0; i + 4 <= bytes.length; ++i) if (bytes[i] === 0x4d && bytes[i + 1] === 0x5a && bytes[i + 3] === 0) expected.push(`0x${i.toString(16)}`);
+    expect(expected.length).toBeGreaterThan(1);
+    await hex('.search-text').fill('4d 5a ?? 00');
+    await hex('.search-find').click();
+    await poll(() => hex('.search-match').evaluateAll((b) => b.map((x) => (x as HTMLElement).dataset.match))).toEqual(expected);
+    await hex('.search-text').fill('?? ??');
+    await hex('.search-find').click();
+    await poll(() => hex('.search-status').textContent()).toMatch(/at least one byte that is not \?\?/);
+  });
+});

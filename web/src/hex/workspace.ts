@@ -382,6 +382,13 @@ export class HexWorkspace {
   }
 
   private shortcut(event: KeyboardEvent): void {
+    // F3 / Shift+F3: the next / previous match, from anywhere in the hex view (the browser's own find is Ctrl+F).
+    if (event.key === 'F3' && !event.ctrlKey && !event.metaKey && !event.altKey) {
+      event.preventDefault();
+      if (event.shiftKey) this.search.findPrevious();
+      else this.search.findNext();
+      return;
+    }
     if (!(event.ctrlKey || event.metaKey) || event.altKey) return;
     const key = event.key.toLowerCase();
     const inText = event.target instanceof HTMLInputElement || event.target instanceof HTMLTextAreaElement || event.target instanceof HTMLSelectElement;
