@@ -3,6 +3,14 @@
 // exports when there is no PDB, and stay module+offset (with the RSDS identity) when neither names the address.
 #include <catch2/catch.hpp>
 
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+
 #include "catalog.hpp"
 #include "image_mapping.hpp"
 #include "kdmp/summary.hpp"
@@ -259,4 +267,150 @@ TEST_CASE("summary JSON: image, symbols, culprit and stack symbols", "[system][s
   auto img = read_image_file(*src);
   REQUIRE(img.ok());
   CHECK_THAT(json, Catch::Contains(R"("guid":")" + img->codeview->guid.text() + R"(","age":1)"));
+}
+
+// ---- kdmp-parser --symbols and _NT_SYMBOL_PATH, against folders and a local HTTP symbol server ----
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct TempDir {
+  fs::path path;
+  explicit TempDir(const std::string& name)
+      : path(fs::temp_directory_path() / (name + "-" + std::to_string(::getpid()))) {
+    fs::remove_all(path);
+    fs::create_directories(path);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+};
+
+void copy_to(const std::string& image, const fs::path& target) {
+  fs::create_directories(target.parent_path());
+  fs::copy_file(image_path(image), target, fs::copy_options::overwrite_existing);
+}
+
+// `python3 -m http.server` on 127.0.0.1 and a port the system picks, serving dir; stopped by its pid.
+struct HttpServer {
+  pid_t pid = 0;
+  int port = 0;
+  explicit HttpServer(const fs::path& dir, const fs::path& log) {
+    const fs::path pid_file = log.string() + ".pid";
+    const std::string command = "python3 -u -m http.server 0 --bind 127.0.0.1 --directory '" + dir.string() +
+                                "' > '" + log.string() + "' 2>&1 & echo $! > '" + pid_file.string() + "'";
+    REQUIRE(std::system(command.c_str()) == 0);
+    for (int i = 0; i < 200 && port == 0; ++i) {  // up to 20 s for the first line
+      usleep(100 * 1000);
+      std::ifstream in(log);
+      std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      std::smatch m;
+      if (std::regex_search(text, m, std::regex(R"(port (\d+))"))) port = std::stoi(m[1]);
+    }
+    std::ifstream(pid_file) >> pid;
+    REQUIRE(port != 0);
+  }
+  ~HttpServer() {
+    if (pid > 0) kill(pid, SIGTERM);
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port); }
+};
+
+struct CliRun {
+  int status;
+  std::string out;
+};
+
+CliRun run_cli(const std::string& args, const std::string& env = "") {
+  const std::string command = env + " " + std::string(KDMP_CLI_PATH) + " " + args + " 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  std::string out;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
+  const int status = pclose(pipe);
+  return {WEXITSTATUS(status), out};
+}
+
+}  // namespace
+
+TEST_CASE("kdmp-parser --symbols: folders, the store layout, a symbol server with a cache", "[cli][symbols]") {
+  const DriverFiles d = driver("symdrv.sys", "symdrv.pdb");
+  TempDir tmp("kdmp-cli-symbols");
+  const fs::path dump = tmp.path / "symdrv-crash.dmp";
+  write_file(dump.string(), build_dump(build_system_dump(symbol_system(Arch::X64, d, Layout::Full)).dump));
+  auto src = image_source("symdrv.sys");
+  auto img = read_image_file(*src);
+  REQUIRE(img.ok());
+  const std::string key = img->codeview->store_key();
+  const std::string named = R"("symbol": "symdrv!SymFaultingFunction+0x10")";
+
+  SECTION("no symbols: module+offset, exports marked") {
+    const CliRun r = run_cli("--json " + dump.string(), "_NT_SYMBOL_PATH=");
+    CHECK(r.status == 0);
+    CHECK_THAT(r.out, Catch::Contains(R"("symbols": "exports")"));
+    CHECK_THAT(r.out, Catch::Contains(R"("symbol": "symdrv+)"));
+  }
+  SECTION("a flat folder") {
+    copy_to("symdrv.pdb", tmp.path / "flat" / "symdrv.pdb");
+    const CliRun r = run_cli("--json --symbols " + (tmp.path / "flat").string() + " " + dump.string());
+    CHECK(r.status == 0);
+    CHECK_THAT(r.out, Catch::Contains(named));
+    CHECK_THAT(r.out, Catch::Contains(R"("symbols": "pdb")"));
+  }
+  SECTION("a flat folder with another build's PDB: refused, named in the warnings") {
+    copy_to("symdrva.pdb", tmp.path / "stale" / "symdrv.pdb");
+    const CliRun r = run_cli("--json --symbols " + (tmp.path / "stale").string() + " " + dump.string());
+    CHECK(r.status == 0);
+    CHECK_THAT(r.out, Catch::Contains(R"("code": "pdb-mismatch")"));
+    CHECK_THAT(r.out, Catch::Contains(R"("symbols": "exports")"));
+  }
+  SECTION("_NT_SYMBOL_PATH with the store layout, after an empty --symbols folder") {
+    copy_to("symdrv.pdb", tmp.path / "store" / "symdrv.pdb" / key / "symdrv.pdb");
+    fs::create_directories(tmp.path / "empty");
+    const CliRun r = run_cli("--modules --symbols " + (tmp.path / "empty").string() + " " + dump.string(),
+                             "_NT_SYMBOL_PATH='" + (tmp.path / "nothing").string() + ";" +
+                                 (tmp.path / "store").string() + "'");
+    CHECK(r.status == 0);
+    CHECK_THAT(r.out, Catch::Contains("symdrv.sys (kernel)\n    symbols: pdb, pdb "));
+    CHECK_THAT(r.out, Catch::Contains("timestamp is a hash"));
+    CHECK_THAT(r.out, Catch::Contains("version 10.0.19041.1 (test.200101-0001)"));
+  }
+  SECTION("srv*CACHE*URL: downloaded into the cache in the store layout; then served from the cache") {
+    copy_to("symdrv.pdb", tmp.path / "server" / "symdrv.pdb" / key / "symdrv.pdb");
+    const fs::path cache = tmp.path / "cache";
+    {
+      HttpServer server(tmp.path / "server", tmp.path / "server.log");
+      const CliRun r = run_cli("--json --symbols 'srv*" + cache.string() + "*" + server.url() + "' " +
+                               dump.string());
+      CHECK(r.status == 0);
+      CHECK_THAT(r.out, Catch::Contains(named));
+      CHECK_THAT(r.out, Catch::Contains(R"("symbols": "pdb")"));
+    }
+    CHECK(fs::file_size(cache / "symdrv.pdb" / key / "symdrv.pdb") == fs::file_size(image_path("symdrv.pdb")));
+    // The server is gone: the cache answers.
+    const CliRun again = run_cli("--json --symbols 'srv*" + cache.string() + "*http://127.0.0.1:9' " + dump.string());
+    CHECK(again.status == 0);
+    CHECK_THAT(again.out, Catch::Contains(named));
+  }
+  SECTION("a server without the file: HTTP 404 is a warning") {
+    fs::create_directories(tmp.path / "empty-server");
+    HttpServer server(tmp.path / "empty-server", tmp.path / "empty-server.log");
+    const CliRun r = run_cli("--json --symbols 'srv*" + (tmp.path / "c3").string() + "*" + server.url() + "' " +
+                             dump.string());
+    CHECK(r.status == 0);
+    CHECK_THAT(r.out, Catch::Contains("warning: symbol-download-failed: " + server.url() + "/symdrv.pdb/" + key +
+                                      "/symdrv.pdb: HTTP 404"));
+    CHECK_FALSE(fs::exists(tmp.path / "c3" / "symdrv.pdb" / key / "symdrv.pdb"));
+  }
+  SECTION("a server that cannot be reached: a warning, the dump still opens") {
+    const CliRun r = run_cli("--json --symbols 'srv*" + (tmp.path / "c2").string() + "*http://127.0.0.1:9' " +
+                             dump.string());
+    CHECK(r.status == 0);
+    CHECK_THAT(r.out, Catch::Contains("warning: symbol-download-failed: http://127.0.0.1:9/symdrv.pdb/" + key));
+    CHECK_THAT(r.out, Catch::Contains(R"("symbols": "exports")"));
+  }
 }
