@@ -23,6 +23,7 @@ struct Options {
   std::optional<uint64_t> dtb;
   FileReaderKind reader = FileReaderKind::Mmap;
   bool modules = false;
+  bool processes = false;
   bool layout = false;
   bool json = false;
   bool help = false;
