@@ -57,6 +57,8 @@ Analysis analyze(Dump& dump) {
     a.modules = load_modules(**vm, header, a.context ? *a.context : none);
   }
 
+  if (vm.ok()) a.processes = load_processes(dump, **vm, a.context ? &*a.context : nullptr);
+
   if (vm.ok() && a.context && a.context->stack_pointer != 0) {
     StackScanOptions options;
     options.frame_pointer = a.context->frame_pointer;

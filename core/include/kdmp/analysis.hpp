@@ -11,6 +11,7 @@
 #include "kdmp/dump.hpp"
 #include "kdmp/exception.hpp"
 #include "kdmp/modules.hpp"
+#include "kdmp/processes.hpp"
 #include "kdmp/stack.hpp"
 #include "kdmp/warning.hpp"
 
@@ -22,6 +23,7 @@ struct Analysis {
                                              // a bug check parameter points to
   std::string exception_source;              // "header", "bug check 0x1000007E parameter 3 (exception record)"
   ModuleList modules;  // kernel and user modules, sorted by base; their warnings included
+  ProcessReport processes;  // the crashing CPU, thread and process; every process of a full/kernel dump
   StackScan stack;
   Culprit culprit;
   std::vector<Warning> warnings;  // why a part is missing (no context, no virtual memory, ...) plus the stack's
