@@ -20,6 +20,8 @@ std::string drop_equals(std::string value) {
   return value;
 }
 
+std::string not_empty(const std::string& value) { return value.empty() ? "needs a path" : ""; }
+
 // What the declarations fill in, before the values are checked and converted.
 struct Words {
   std::string mem, len, dtb, reader = "mmap";
@@ -40,8 +42,13 @@ void declare(CLI::App& app, Options& o, Words& w) {
   app.add_option("-r,--reader", w.reader, "Reader mode (default mmap)")
       ->type_name("<mmap|file>")->transform(drop_equals);
   app.add_flag("--modules", o.modules, "Dump the list of kernel and user modules");
+  app.add_flag("--processes", o.processes, "Dump the crashing thread and process, then every process and its threads");
   app.add_flag("--layout", o.layout, "Dump the file's structures (header, run list, bitmap, page data, ...)");
   app.add_flag("--json", o.json, "Print the summary as one JSON document");
+  // Repeatable, one path a time: `--symbols A --symbols B`.
+  app.add_option("--symbols", o.symbol_paths, "Symbol path: folders and srv*CACHE*URL, ';'-separated; searched "
+                                              "before _NT_SYMBOL_PATH (names in --json and --modules)")
+      ->type_name("PATH")->expected(1)->transform(drop_equals)->check(not_empty);
 }
 
 std::unique_ptr<CLI::App> make_app(Options& o, Words& w) {

@@ -43,7 +43,7 @@ uint64_t stack_start(const Dump& dump, const Context& context, const std::option
 
 }  // namespace
 
-Analysis analyze(Dump& dump) {
+Analysis analyze(Dump& dump, const AnalysisOptions& options) {
   Analysis a;
   const DumpHeader& header = dump.header();
 
@@ -70,17 +70,18 @@ Analysis analyze(Dump& dump) {
     a.modules = load_modules(**vm, header, a.context ? *a.context : none);
   }
 
+  if (vm.ok()) a.processes = load_processes(dump, **vm, a.context ? &*a.context : nullptr);
   if (vm.ok()) a.faulting_context = find_faulting_context(header, vm->get());
 
   if (vm.ok() && a.context) {
     if (const uint64_t start = stack_start(dump, *a.context, a.faulting_context)) {
-      StackScanOptions options;
-      options.frame_pointers = {a.context->frame_pointer};
+      StackScanOptions scan_options;
+      scan_options.frame_pointers = {a.context->frame_pointer};
       if (a.faulting_context) {
-        options.frame_pointers.push_back(a.faulting_context->context.frame_pointer);
-        options.fault_stack_pointer = a.faulting_context->context.stack_pointer;
+        scan_options.frame_pointers.push_back(a.faulting_context->context.frame_pointer);
+        scan_options.fault_stack_pointer = a.faulting_context->context.stack_pointer;
       }
-      a.stack = scan_stack(**vm, start, a.context->machine, a.modules.modules, options);
+      a.stack = scan_stack(**vm, start, a.context->machine, a.modules.modules, scan_options);
       a.warnings.insert(a.warnings.end(), a.stack.warnings.begin(), a.stack.warnings.end());
     }
   }
@@ -92,6 +93,8 @@ Analysis analyze(Dump& dump) {
   if (a.faulting_context) evidence.instruction_pointer_source = "the faulting context's instruction pointer";
   evidence.stack_read = a.stack.bytes_read > 0;
   a.culprit = find_culprit(evidence, a.modules.modules, a.stack.entries);
+  a.symbols = load_module_symbols(vm.ok() ? vm->get() : nullptr, a.modules.modules, options.symbols);
+  a.warnings.insert(a.warnings.end(), a.symbols.warnings.begin(), a.symbols.warnings.end());
   return a;
 }
 

@@ -134,6 +134,8 @@ TEST_CASE("kdmp-parser accepts every form of the options, before or after the pa
     CHECK(run_cli("--len 0 " + f).status == 2);
     CHECK(run_cli("--dtb " + f).status == 2);                       // --dtb needs its value
     CHECK(run_cli(f + " " + f).status == 2);                        // one path
+    CHECK(run_cli("--symbols= " + f).status == 2);                  // an empty symbol path
+    CHECK(run_cli("--symbols " + f).status == 2);                   // --symbols takes the only word: no path left
     CHECK_THAT(run_cli("--bogus " + f).out, Catch::Contains("--bogus"));
   }
 }
@@ -147,6 +149,20 @@ TEST_CASE("kdmp-parser --layout prints the file's structures, one a line", "[cli
         "0000000000002038-0000000000002041  bitmap                   Page bitmap (69 bits)\n"
         "0000000000003000-0000000000009000  page-data                Page data: 0x6 pages\n");
   CHECK_THAT(run_cli("-h").out, Catch::Contains("--layout"));
+}
+
+TEST_CASE("kdmp-parser --processes prints the crashing thread, the processes and where offsets came from",
+          "[cli][processes]") {
+  auto r = run_cli("--processes " + fixture("sample.dmp"));
+  CHECK(r.status == 0);
+  CHECK_THAT(r.out, Catch::StartsWith("crashing: app.exe pid 6700 (EPROCESS ffffc50a20008000), thread 12052 (ETHREAD "
+                                      "ffffc50a1b2c3080), cpu 2, irql 2\n"));
+  CHECK_THAT(r.out, Catch::Contains("  6700   8000 ffffc50a20008000 dtb 0000000000100000 threads   3 app.exe         "
+                                    "\\Device\\HarddiskVolume3\\Program Files\\App\\app.exe\n"));
+  CHECK_THAT(r.out, Catch::Contains("         thread  12052 ffffc50a1b2c3080 running    start 00007ffd5ea0b650\n"));
+  CHECK_THAT(r.out, Catch::Contains("offset EPROCESS.ActiveProcessLinks               0x448 table\n"));
+  CHECK_THAT(r.out, Catch::Contains("offset KTHREAD.ApcState.Process                   0xb8 kdbg\n"));
+  CHECK_THAT(run_cli("-h").out, Catch::Contains("--processes"));
 }
 
 TEST_CASE("kdmp-parser errors", "[cli]") {

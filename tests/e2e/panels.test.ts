@@ -53,7 +53,7 @@ describe('what crashed', () => {
     expect(await field(crash, 'machine').textContent()).toBe(`${expected.header.machineName} (${expected.header.machineImageType})`);
     expect(await field(crash, 'numberProcessors').textContent()).toBe(String(expected.header.numberProcessors));
     expect(await field(crash, 'dumpType').textContent()).toBe(`${expected.header.dumpTypeName} (${expected.header.dumpType})`);
-    expect(await field(crash, 'fileSize').textContent()).toBe('328.0 KiB (0x52000)');
+    expect(await field(crash, 'fileSize').textContent()).toBe('420.0 KiB (0x69000)');
     expect(await field(crash, 'directoryTableBase').textContent()).toBe(expected.header.directoryTableBase);
     expect(await crash.locator('.crash-warnings').count()).toBe(0);
   });
