@@ -50,11 +50,10 @@ void BlockCache::link_back(uint32_t slot) {
 }
 
 uint32_t BlockCache::take_slot() {
-  if (!arena_) {
-    arena_.reset(new uint8_t[max_blocks_ * options_.block_size]);
-    slots_.resize(max_blocks_);
+  if (slots_.size() < max_blocks_) {
+    slots_.emplace_back().bytes.reset(new uint8_t[options_.block_size]);
+    return static_cast<uint32_t>(slots_.size() - 1);
   }
-  if (used_ < max_blocks_) return used_++;
   const uint32_t victim = tail_;  // never kNone: every slot handed out is back in the list between reads
   unlink(victim);
   by_index_.erase(slots_[victim].index);

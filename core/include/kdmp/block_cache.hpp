@@ -51,6 +51,7 @@ class BlockCache final : public ByteSource {
     uint64_t index = 0;  // block number
     size_t length = 0;   // bytes held; short only for the last block of the source
     uint32_t prev = kNone, next = kNone;  // LRU list, most recent first
+    std::unique_ptr<uint8_t[]> bytes;     // block_size bytes, left uninitialised
   };
 
   Result<uint32_t> find_or_load(uint64_t index);
@@ -59,7 +60,7 @@ class BlockCache final : public ByteSource {
   void link_front(uint32_t slot);
   void link_back(uint32_t slot);
   void unlink(uint32_t slot);
-  uint8_t* bytes_of(uint32_t slot) { return arena_.get() + size_t{slot} * options_.block_size; }
+  uint8_t* bytes_of(uint32_t slot) { return slots_[slot].bytes.get(); }
 
   std::unique_ptr<ByteSource> inner_;
   CacheOptions options_;
@@ -67,12 +68,10 @@ class BlockCache final : public ByteSource {
   bool viewable_;
   size_t max_blocks_ = 0;
   unsigned block_shift_ = 0;
-  std::unique_ptr<uint8_t[]> arena_;    // max_blocks_ blocks, allocated on the first miss, left uninitialised
-  std::unique_ptr<uint8_t[]> staging_;  // one read-ahead window
-  std::vector<Slot> slots_;
+  std::unique_ptr<uint8_t[]> staging_;  // one read-ahead window, allocated on the first one
+  std::vector<Slot> slots_;             // grows one block at a time up to max_blocks_: memory follows use
   std::unordered_map<uint64_t, uint32_t> by_index_;
   uint32_t head_ = kNone, tail_ = kNone;
-  uint32_t used_ = 0;  // slots handed out so far
   // The last block found: runs of small reads in one block skip the hash lookup.
   uint64_t last_index_ = UINT64_MAX;
   uint32_t last_slot_ = kNone;
