@@ -30,7 +30,7 @@ ModuleList triage_modules(const TriageDump& triage) {
 
 }  // namespace
 
-Analysis analyze(Dump& dump) {
+Analysis analyze(Dump& dump, const AnalysisOptions& options) {
   Analysis a;
   const DumpHeader& header = dump.header();
 
@@ -57,6 +57,8 @@ Analysis analyze(Dump& dump) {
     a.modules = load_modules(**vm, header, a.context ? *a.context : none);
   }
 
+  if (vm.ok()) a.processes = load_processes(dump, **vm, a.context ? &*a.context : nullptr);
+
   if (vm.ok() && a.context && a.context->stack_pointer != 0) {
     StackScanOptions options;
     options.frame_pointer = a.context->frame_pointer;
@@ -66,6 +68,8 @@ Analysis analyze(Dump& dump) {
   const CulpritEvidence evidence =
       culprit_evidence(header, a.context ? &*a.context : nullptr, a.exception ? &*a.exception : nullptr);
   a.culprit = find_culprit(evidence, a.modules.modules, a.stack.entries);
+  a.symbols = load_module_symbols(vm.ok() ? vm->get() : nullptr, a.modules.modules, options.symbols);
+  a.warnings.insert(a.warnings.end(), a.symbols.warnings.begin(), a.symbols.warnings.end());
   return a;
 }
 

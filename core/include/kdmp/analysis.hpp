@@ -10,7 +10,9 @@
 #include "kdmp/culprit.hpp"
 #include "kdmp/dump.hpp"
 #include "kdmp/exception.hpp"
+#include "kdmp/module_symbols.hpp"
 #include "kdmp/modules.hpp"
+#include "kdmp/processes.hpp"
 #include "kdmp/stack.hpp"
 #include "kdmp/warning.hpp"
 
@@ -22,11 +24,19 @@ struct Analysis {
                                              // a bug check parameter points to
   std::string exception_source;              // "header", "bug check 0x1000007E parameter 3 (exception record)"
   ModuleList modules;  // kernel and user modules, sorted by base; their warnings included
+  ProcessReport processes;  // the crashing CPU, thread and process; every process of a full/kernel dump
   StackScan stack;
   Culprit culprit;
   std::vector<Warning> warnings;  // why a part is missing (no context, no virtual memory, ...) plus the stack's
+  // Per module (in modules.modules' order): its PE image and symbol source; the symbolizer over all of them.
+  // Its warnings (pdb-mismatch, ...) are in `warnings` too.
+  ModuleSymbols symbols;
 };
 
-Analysis analyze(Dump& dump);
+struct AnalysisOptions {
+  SymbolProvider* symbols = nullptr;  // PDBs and image files; none: images in the dump and their exports only
+};
+
+Analysis analyze(Dump& dump, const AnalysisOptions& options = {});
 
 }  // namespace kdmp

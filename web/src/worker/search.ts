@@ -4,7 +4,9 @@
 // so no match is lost, and gives the event loop a turn between chunks so that a cancel message can arrive.
 // The file and physical memory are scanned in the core instead (scanFile: 4 MiB reads from the File straight into
 // the wasm heap, wasm SIMD scan), physical memory by the stretches stored one after another in the file: as fast
-// as reading the File (README, Figures), where a JavaScript loop over the bytes ran at 200-900 MB/s.
+// as reading the File (README, Figures), where a JavaScript loop over the bytes ran at 200-900 MB/s. A masked
+// pattern (wildcards, either case) is matched here, over the same reads (walkFile, walkPhysicalBytes).
+import { MaskedMatcher } from './masked-matcher';
 import type { DumpHandle, JsByteSource, KdmpError, VirtualMemoryMode } from '@wasm/kdmpview';
 import { toHex } from '../hex';
 import type { Progress, SearchReply } from '../protocol';
@@ -95,6 +97,34 @@ export function walkFile(source: JsByteSource, start: number, end: number, chunk
     }
   }
   return { chunks: chunks(), total: Math.max(0, end - start) };
+}
+
+/** Present physical memory in [start, end): the memory map's ranges, read in chunks; unreadable pages skipped. */
+export function walkPhysicalBytes(dump: DumpHandle, start: bigint, end: bigint, chunkSize = MEMORY_CHUNK): Walk {
+  const ranges: [bigint, bigint][] = [];
+  for (const r of dump.physicalRanges()) {
+    const base = BigInt(r.base);
+    const from = base > start ? base : start;
+    const rangeEnd = base + BigInt(r.pages) * PAGE;
+    const to = rangeEnd < end ? rangeEnd : end;
+    if (from < to) ranges.push([from, to]);
+  }
+  const total = ranges.reduce((n, [from, to]) => n + Number(to - from), 0);
+  function* chunks(): Generator<Chunk> {
+    let covered = 0;
+    for (const [from, to] of ranges) {
+      for (let at = from; at < to;) {
+        const want = Number(to - at < BigInt(chunkSize) ? to - at : BigInt(chunkSize));
+        const read = dump.readPhysical(toHex(at), want);
+        // A page stored past the end of a truncated file: step over it.
+        const next = read.ok && read.bytes.length > 0 ? at + BigInt(read.bytes.length) : minBig(pageEnd(at), to);
+        covered += Number(next - at);
+        yield { address: at, bytes: read.ok ? read.bytes : new Uint8Array(0), done: covered };
+        at = next;
+      }
+    }
+  }
+  return { chunks: chunks(), total };
 }
 
 const EMPTY = new Uint8Array(0);
@@ -278,8 +308,9 @@ export const SLICE_MS = 30;
 
 const nextTurn = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
-export async function runSearch(walk: Walk, pattern: Uint8Array, maxResults: number, control: SearchControl): Promise<SearchReply> {
-  const matcher = new Matcher(pattern);
+export async function runSearch(walk: Walk, pattern: Uint8Array, maxResults: number, control: SearchControl, mask?: Uint8Array | null): Promise<SearchReply> {
+  // A mask (wildcards, either case) takes the masked matcher (masked-matcher.ts).
+  const matcher = mask ? new MaskedMatcher(pattern, mask) : new Matcher(pattern);
   const m = pattern.length;
   const matches: Hex[] = [];
   let truncated = false;

@@ -13,7 +13,7 @@ import {
   type Request, type Requests, type RequestType, type SearchBody,
 } from '../protocol';
 import { parseSummary } from '../summary';
-import { runSearch, scanFile, SearchFailure, walkPhysical, walkVirtual, type Walk } from './search';
+import { runSearch, scanFile, SearchFailure, walkFile, walkPhysical, walkPhysicalBytes, walkVirtual, type Walk } from './search';
 
 /** Bytes one read request returns at most: the page asks for screenfuls, not whole dumps. Bigger reads are split
  *  into calls of the binding's 16 MiB maximum, so the wasm heap stays small. */
@@ -206,6 +206,9 @@ export class DumpSession {
     if (!(pattern instanceof Uint8Array) || pattern.length === 0 || pattern.length > MAX_PATTERN_BYTES) {
       return badRequest(`the pattern must be 1 to ${MAX_PATTERN_BYTES} bytes`);
     }
+    if (body.mask !== undefined && (!(body.mask instanceof Uint8Array) || body.mask.length !== pattern.length)) {
+      return badRequest('the mask must be a Uint8Array as long as the pattern');
+    }
     const maxResults = body.maxResults ?? DEFAULT_MAX_RESULTS;
     if (!Number.isSafeInteger(maxResults) || maxResults < 1 || maxResults > MAX_RESULTS) return badRequest(`maxResults must be from 1 to ${MAX_RESULTS}`);
     for (const key of ['start', 'end', 'dtb'] as const) {
@@ -218,11 +221,14 @@ export class DumpSession {
         case 'file': {
           const size = BigInt(dump.fileSize());
           const end = body.end === undefined ? size : minBig(fromHex(body.end), size);
-          walk = scanFile(dump, Number(minBig(start, end)), Number(end), pattern, maxResults);
+          // A masked pattern is matched in JavaScript; an exact one in the core.
+          walk = body.mask ? walkFile(source, Number(minBig(start, end)), Number(end))
+            : scanFile(dump, Number(minBig(start, end)), Number(end), pattern, maxResults);
           break;
         }
         case 'physical':
-          walk = walkPhysical(dump, start, body.end === undefined ? 1n << 64n : fromHex(body.end), pattern, maxResults);
+          walk = body.mask ? walkPhysicalBytes(dump, start, body.end === undefined ? 1n << 64n : fromHex(body.end))
+            : walkPhysical(dump, start, body.end === undefined ? 1n << 64n : fromHex(body.end), pattern, maxResults);
           break;
         case 'virtual':
           walk = walkVirtual(dump, start, body.end === undefined ? 1n << 64n : fromHex(body.end), body.dtb);
@@ -238,7 +244,7 @@ export class DumpSession {
         // A closed dump cannot be read any more: its searches end as cancelled.
         cancelled: () => control.cancelled || this.dump !== dump,
         onProgress,
-      });
+      }, body.mask);
       return { ok: true, body: reply };
     } catch (e) {
       return e instanceof SearchFailure ? { ok: false, error: { code: e.code, message: e.message, where: e.where } } : internal(e);
