@@ -100,7 +100,14 @@ std::optional<std::string> read_object_name(VirtualMemory& vm, uint64_t name_inf
   return utf16le_to_utf8(bytes);
 }
 
-void walk_threads(VirtualMemory& vm, const KernelOffsets& o, ProcessInfo& p, std::vector<Warning>& warnings) {
+// Threads the whole walk may still read; the warning for running out is given once.
+struct ThreadBudget {
+  size_t left = kMaxThreadsTotal;
+  bool warned = false;
+};
+
+void walk_threads(VirtualMemory& vm, const KernelOffsets& o, ProcessInfo& p, ThreadBudget& budget,
+                  std::vector<Warning>& warnings) {
   const auto head_offset = o.get(F::ProcessThreadListHead);
   const auto entry_offset = o.get(F::ThreadListEntry);
   if (!head_offset || !entry_offset) return;
@@ -120,11 +127,21 @@ void walk_threads(VirtualMemory& vm, const KernelOffsets& o, ProcessInfo& p, std
                                               std::to_string(p.threads.size()) + " threads");
       break;
     }
+    if (budget.left == 0) {
+      if (!budget.warned) {
+        warn(warnings, "thread-list-too-long",
+             "the processes hold more than " + std::to_string(kMaxThreadsTotal) + " threads; threads from " + what +
+                 " on are not listed");
+      }
+      budget.warned = true;
+      break;
+    }
     if (p.threads.size() >= kMaxThreadsPerProcess) {
       warn(warnings, "thread-list-too-long",
            what + " has more than " + std::to_string(kMaxThreadsPerProcess) + " threads; stopped");
       break;
     }
+    --budget.left;
     ThreadInfo t;
     t.address = entry - *entry_offset;
     // One read covers the thread's fields and its list links (16 bytes past the last field: Cid.UniqueThread too).
@@ -224,6 +241,7 @@ void walk_processes(VirtualMemory& vm, uint64_t head, const KernelOffsets& o, Pr
     return;
   }
   std::unordered_set<uint64_t> seen;
+  ThreadBudget thread_budget;
   uint64_t previous = head;
   for (uint64_t entry = *first; entry != head;) {
     const std::string link = "the process list entry at " + hex(previous) + " links to " + hex(entry);
@@ -247,7 +265,7 @@ void walk_processes(VirtualMemory& vm, uint64_t head, const KernelOffsets& o, Pr
       break;
     }
     ProcessInfo p = read_process(vm, o, entry - *links);
-    walk_threads(vm, o, p, out.warnings);
+    walk_threads(vm, o, p, thread_budget, out.warnings);
     out.processes.push_back(std::move(p));
     previous = entry;
     entry = *next;
