@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "kdmp/native_source.hpp"
 #include "kdmp/result.hpp"
@@ -26,6 +27,8 @@ struct Options {
   bool processes = false;
   bool layout = false;
   bool json = false;
+  // Symbols (issue 12): --symbols PATH, repeatable, searched before _NT_SYMBOL_PATH (see symbol_path.hpp).
+  std::vector<std::string> symbol_paths;
   bool help = false;
   bool version = false;
 };

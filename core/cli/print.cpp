@@ -130,12 +130,32 @@ void hexdump(uint64_t address, std::span<const uint8_t> data) {
   }
 }
 
-int print_modules(Dump& dump) {
-  const Analysis analysis = analyze(dump);
-  for (const Module& m : analysis.modules.modules) {
+// One module a line; then its symbols: the source (pdb, exports, none), the PDB's identity, the version.
+int print_modules(Dump& dump, SymbolProvider* symbols) {
+  AnalysisOptions options;
+  options.symbols = symbols;
+  const Analysis analysis = analyze(dump, options);
+  for (size_t i = 0; i < analysis.modules.modules.size(); ++i) {
+    const Module& m = analysis.modules.modules[i];
     std::printf("%016llx-%016llx: %s (%s)\n", static_cast<unsigned long long>(m.base),
                 static_cast<unsigned long long>(m.base + m.size), m.path.empty() ? m.name.c_str() : m.path.c_str(),
                 module_kind_name(m.kind));
+    if (i >= analysis.symbols.images.size()) continue;
+    const ModuleImage& mi = analysis.symbols.images[i];
+    std::string line = std::string("    symbols: ") + symbol_source_name(mi.symbols);
+    if (mi.image && mi.image->codeview) {
+      const CodeViewPdb& cv = *mi.image->codeview;
+      line += ", pdb " + cv.pdb_name + " " + cv.guid.text() + " age " + std::to_string(cv.age);
+    }
+    if (mi.image && mi.image->time_date_stamp_is_hash) line += ", timestamp is a hash (reproducible build)";
+    if (mi.image && mi.image->version && !mi.image->version->file_version.empty()) {
+      line += ", version " + mi.image->version->file_version;
+    }
+    if (!mi.header_present) line += mi.image_from_file ? ", image from file" : ", header not in the dump";
+    std::printf("%s\n", line.c_str());
+  }
+  for (const Warning& w : analysis.symbols.warnings) {
+    std::fprintf(stderr, "warning: %s: %s\n", w.code.c_str(), w.message.c_str());
   }
   for (const Warning& w : analysis.modules.warnings) {
     std::fprintf(stderr, "warning: %s: %s\n", w.code.c_str(), w.message.c_str());
@@ -239,12 +259,12 @@ int print_memory(Dump& dump, const Options& o) {
   return 0;
 }
 
-int run_text_commands(Dump& dump, const Options& o) {
+int run_text_commands(Dump& dump, const Options& o, SymbolProvider* symbols) {
   int rc = 0;
   if (o.dump_headers) print_headers(dump);
   if (o.context_record) rc |= print_context(dump);
   if (o.exception_record) rc |= print_exception(dump);
-  if (o.modules) rc |= print_modules(dump);
+  if (o.modules) rc |= print_modules(dump, symbols);
   if (o.processes) rc |= print_processes(dump);
   if (o.layout) rc |= print_layout(dump);
   if (o.mem) rc |= print_memory(dump, o);
