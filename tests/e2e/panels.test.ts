@@ -53,7 +53,7 @@ describe('what crashed', () => {
     expect(await field(crash, 'machine').textContent()).toBe(`${expected.header.machineName} (${expected.header.machineImageType})`);
     expect(await field(crash, 'numberProcessors').textContent()).toBe(String(expected.header.numberProcessors));
     expect(await field(crash, 'dumpType').textContent()).toBe(`${expected.header.dumpTypeName} (${expected.header.dumpType})`);
-    expect(await field(crash, 'fileSize').textContent()).toBe('328.0 KiB (0x52000)');
+    expect(await field(crash, 'fileSize').textContent()).toBe('420.0 KiB (0x69000)');
     expect(await field(crash, 'directoryTableBase').textContent()).toBe(expected.header.directoryTableBase);
     expect(await crash.locator('.crash-warnings').count()).toBe(0);
   });
@@ -271,13 +271,13 @@ describe('the memory map tab', () => {
     const blocks = memory.locator('.memory-block');
     expect(await blocks.count()).toBe(physicalMemory.ranges.length);
     expect(await blocks.evaluateAll((all) => all.map((b) => (b as HTMLElement).dataset['base']))).toEqual(physicalMemory.ranges.map((r) => r.base));
-    expect(await blocks.first().getAttribute('title')).toBe('0x100000 \u2013 0x126fff: 39 pages (156.0 KiB)');
-    // Positioned through the CSSOM: 0x100000 of 0x429000 is 24.0%; the gap up to 0x400000 stays empty.
+    expect(await blocks.first().getAttribute('title')).toBe('0x100000 \u2013 0x12afff: 43 pages (172.0 KiB)');
+    // Positioned through the CSSOM: 0x100000 of 0x43c000 is 23.6%; the gap up to 0x400000 stays empty.
     const boxes = await blocks.evaluateAll((all) => all.map((b) => ({ left: (b as HTMLElement).style.left, width: (b as HTMLElement).style.width })));
-    expect(parseFloat(boxes[0]!.left)).toBeCloseTo(24.03, 1);
-    expect(parseFloat(boxes[1]!.left)).toBeCloseTo(96.19, 1);
+    expect(parseFloat(boxes[0]!.left)).toBeCloseTo(23.62, 1);
+    expect(parseFloat(boxes[1]!.left)).toBeCloseTo(94.46, 1);
     expect(await field(memory, 'memoryPages').textContent()).toBe(String(physicalMemory.pages));
-    expect(await field(memory, 'memoryTop').textContent()).toBe('0x428fff');
+    expect(await field(memory, 'memoryTop').textContent()).toBe('0x43bfff');
     expect(await memory.locator('[data-field="rangeBase"]').allTextContents()).toEqual(physicalMemory.ranges.map((r) => r.base));
     await blocks.nth(1).click();
     await poll(() => new URL(t.page.url()).hash).toContain('space=physical&address=0x400000');
