@@ -334,7 +334,7 @@ void write_crashing(JsonWriter& j, const ProcessReport& r) {
   }
 }
 
-void write_processes(JsonWriter& j, const ProcessReport& r) {
+void write_processes(JsonWriter& j, const ProcessReport& r, const Symbolizer& symbols) {
   j.key("processes").begin_array();
   for (const ProcessInfo& p : r.processes) {
     j.begin_object();
@@ -364,7 +364,9 @@ void write_processes(JsonWriter& j, const ProcessReport& r) {
       optional_number(j, "state", t.state);
       j.key("stateName").string(t.state ? thread_state_name(*t.state) : "");
       optional_hex(j, "startAddress", t.start_address);
+      j.key("startSymbol").string(t.start_address ? symbol_text(symbols, *t.start_address) : "");
       optional_hex(j, "win32StartAddress", t.win32_start_address);
+      j.key("win32StartSymbol").string(t.win32_start_address ? symbol_text(symbols, *t.win32_start_address) : "");
       optional_hex(j, "teb", t.teb);
       j.end_object();
     }
@@ -420,7 +422,7 @@ std::string summary_json(Dump& dump, const SummaryOptions& options) {
   write_modules(j, analysis.modules.modules, analysis.symbols);
   write_culprit(j, analysis.culprit, analysis.symbols.symbolizer);
   write_crashing(j, analysis.processes);
-  write_processes(j, analysis.processes);
+  write_processes(j, analysis.processes, analysis.symbols.symbolizer);
   write_stack(j, analysis.stack, analysis.symbols.symbolizer);
   write_triage(j, dump.triage());
   std::vector<Warning> warnings = dump.warnings();

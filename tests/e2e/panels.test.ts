@@ -249,6 +249,49 @@ describe('the modules tab', () => {
   });
 });
 
+describe('processes', () => {
+  it('names the process, thread, CPU and IRQL that were running on the first screen', async () => {
+    await open('sample.dmp');
+    const crash = t.page.locator('[data-panel="crash"]');
+    expect(await field(crash, 'crashingProcess').textContent()).toBe('app.exe (PID 6700, 0x1a2c)');
+    expect(await field(crash, 'crashingThread').textContent()).toBe('TID 12052 (0x2f14)');
+    expect(await field(crash, 'crashingCpu').textContent()).toBe('CPU 2');
+    expect(await field(crash, 'crashingIrql').textContent()).toBe('2 (DISPATCH_LEVEL)');
+  });
+
+  it('lists every process, filters and sorts them, lists threads, and opens a process\'s address space', async () => {
+    await open('sample.dmp');
+    const expected = summaryOf('sample.dmp');
+    const panel = await showTab('processes');
+    const visibleNames = () => panel.locator('tbody tr:not([hidden]) [data-field="processName"]').allTextContents();
+    expect(await visibleNames()).toEqual(expected.processes.map((p) => p.name));
+    expect(await field(panel, 'processCount').textContent()).toBe('7 processes');
+    // The crashing process's threads are shown from the start, the crashed one marked.
+    expect(await panel.locator('.process-threads [data-field="threadTid"]').allTextContents()).toEqual(['12048', '12052', '12076']);
+    await field(panel, 'processSearch').fill('0x1f40');
+    expect(await visibleNames()).toEqual(['app.exe', 'explorer.exe', 'setup.exe']);
+    expect(await field(panel, 'processCount').textContent()).toBe('3 of 7 processes');
+    await field(panel, 'processSearch').fill('');
+    await panel.locator('th[data-column="name"] button').click();
+    expect((await visibleNames())[0]).toBe('app.exe');
+    await panel.locator('tbody tr[data-pid="584"] [data-field="processThreads"]').click();
+    expect(await panel.locator('.process-threads [data-field="threadTid"]').allTextContents()).toEqual(['588', '592']);
+    expect(await panel.locator('.process-offsets [data-field="offsetSource"]').count()).toBe(expected.kernelOffsets.fields.length);
+    // app.exe's address space: its PEB through its own DirectoryTableBase.
+    await panel.locator('tbody tr[data-pid="6700"] [data-field="processName"]').click();
+    await poll(() => new URL(t.page.url()).hash).toContain('space=virtual&address=0xa3c5f4d000&dtb=0x100000');
+  });
+
+  it('is not offered for a triage dump, which keeps no process list', async () => {
+    await open('triage64-process.dmp');
+    expect(await t.page.locator('[data-tab="processes"]').count()).toBe(0);
+    const crash = t.page.locator('[data-panel="crash"]');
+    expect(await field(crash, 'crashingProcess').textContent()).toBe('app.exe (PID 6700, 0x1a2c)');
+    expect(await field(crash, 'crashingCpu').textContent()).toBe('CPU 3');
+    expect(await field(crash, 'crashingIrql').textContent()).toBe('unknown');
+  });
+});
+
 describe('the stack tab', () => {
   it('shows the probable return addresses, and every value on demand', async () => {
     await open('sample.dmp');
@@ -271,13 +314,13 @@ describe('the memory map tab', () => {
     const blocks = memory.locator('.memory-block');
     expect(await blocks.count()).toBe(physicalMemory.ranges.length);
     expect(await blocks.evaluateAll((all) => all.map((b) => (b as HTMLElement).dataset['base']))).toEqual(physicalMemory.ranges.map((r) => r.base));
-    expect(await blocks.first().getAttribute('title')).toBe('0x100000 \u2013 0x126fff: 39 pages (156.0 KiB)');
-    // Positioned through the CSSOM: 0x100000 of 0x429000 is 24.0%; the gap up to 0x400000 stays empty.
+    expect(await blocks.first().getAttribute('title')).toBe('0x100000 \u2013 0x12afff: 43 pages (172.0 KiB)');
+    // Positioned through the CSSOM: 0x100000 of 0x43c000 is 23.6%; the gap up to 0x400000 stays empty.
     const boxes = await blocks.evaluateAll((all) => all.map((b) => ({ left: (b as HTMLElement).style.left, width: (b as HTMLElement).style.width })));
-    expect(parseFloat(boxes[0]!.left)).toBeCloseTo(24.03, 1);
-    expect(parseFloat(boxes[1]!.left)).toBeCloseTo(96.19, 1);
+    expect(parseFloat(boxes[0]!.left)).toBeCloseTo(23.62, 1);
+    expect(parseFloat(boxes[1]!.left)).toBeCloseTo(94.46, 1);
     expect(await field(memory, 'memoryPages').textContent()).toBe(String(physicalMemory.pages));
-    expect(await field(memory, 'memoryTop').textContent()).toBe('0x428fff');
+    expect(await field(memory, 'memoryTop').textContent()).toBe('0x43bfff');
     expect(await memory.locator('[data-field="rangeBase"]').allTextContents()).toEqual(physicalMemory.ranges.map((r) => r.base));
     await blocks.nth(1).click();
     await poll(() => new URL(t.page.url()).hash).toContain('space=physical&address=0x400000');
@@ -307,6 +350,6 @@ describe('the triage tab', () => {
     await open('sample.dmp');
     expect(await t.page.locator('[data-tab="triage"]').count()).toBe(0);
     expect(await t.page.locator('[data-tab]').evaluateAll((tabs) => tabs.map((b) => (b as HTMLElement).dataset['tab'])))
-      .toEqual(['crash', 'header', 'registers', 'exception', 'modules', 'stack', 'memory', 'hex']);
+      .toEqual(['crash', 'header', 'registers', 'exception', 'modules', 'processes', 'stack', 'memory', 'hex']);
   });
 });

@@ -86,8 +86,8 @@ describe('an open dump', () => {
     expect(new URL(page.url()).hash).toBe('#view=modules');
     await tab('modules').focus();
     await page.keyboard.press('ArrowRight');
-    expect(await tab('stack').getAttribute('aria-selected')).toBe('true');
-    expect(await page.evaluate(() => (document.activeElement as HTMLElement).dataset.tab)).toBe('stack');
+    expect(await tab('processes').getAttribute('aria-selected')).toBe('true');
+    expect(await page.evaluate(() => (document.activeElement as HTMLElement).dataset.tab)).toBe('processes');
     await page.keyboard.press('Home');
     expect(await tab('crash').getAttribute('aria-selected')).toBe('true');
   });
@@ -123,7 +123,7 @@ describe('an open dump', () => {
     const { page } = t;
     await page.setViewportSize({ width: 800, height: 700 });
     await openFixtures(page, 'sample.dmp');
-    await poll(() => page.locator('[data-tab]').count()).toBe(8);
+    await poll(() => page.locator('[data-tab]').count()).toBe(9);
     const tops = await page.locator('[data-tab]').evaluateAll((tabs) => tabs.map((tab) => Math.round(tab.getBoundingClientRect().top)));
     expect(new Set(tops).size).toBe(1);
   });
