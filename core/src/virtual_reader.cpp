@@ -9,8 +9,8 @@ VirtualReader::VirtualReader(PhysicalReader& phys, PagingMode mode, uint64_t dtb
     : phys_(phys), mode_(mode), dtb_(dtb) {}
 
 void VirtualReader::clear_cache() {
-  small_.fill(Slot{});
-  large_.fill(Slot{});
+  std::fill(small_.begin(), small_.end(), Slot{});
+  std::fill(large_.begin(), large_.end(), Slot{});
 }
 
 bool VirtualReader::lookup(uint64_t va, Translation& out) {

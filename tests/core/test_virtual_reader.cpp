@@ -227,7 +227,7 @@ TEST_CASE("cached translations equal uncached ones") {
 TEST_CASE("the cache keeps answering until cleared, and survives slot conflicts") {
   PagingFixture f(PagingMode::X64);
   f.tables.map(kVa, 0x0a5b3000, 0x1000);
-  const uint64_t alias = kVa + 256 * 0x1000;  // same direct-mapped slot
+  const uint64_t alias = kVa + VirtualReader::kSmallSlots * 0x1000;  // same direct-mapped slot
   f.tables.map(alias, 0x0711d000, 0x1000);
   VirtualReader vr = reader_for(f);
   CHECK(vr.translate(Gva(kVa))->gpa == Gpa(0x0a5b3000));

@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdint>
 #include <span>
+#include <vector>
 
 #include "kdmp/address.hpp"
 #include "kdmp/paging.hpp"
@@ -46,11 +47,12 @@ class VirtualReader final : public VirtualMemory {
   void clear_cache();
   const TranslationCacheStats& cache_stats() const { return stats_; }
 
- private:
   // Direct-mapped: 4 KiB pages by virtual page number, large pages by 2 MiB virtual frame (a large page is at
-  // least 2 MiB and aligned, so one 2 MiB frame never spans two of them).
-  static constexpr size_t kSmallSlots = 256;
-  static constexpr size_t kLargeSlots = 32;
+  // least 2 MiB and aligned, so one 2 MiB frame never spans two of them). 16 MiB of 4 KiB pages stay translated.
+  static constexpr size_t kSmallSlots = 4096;
+  static constexpr size_t kLargeSlots = 64;
+
+ private:
   static constexpr uint64_t kEmpty = ~uint64_t{0};  // no virtual page or frame number is all ones
   struct Slot {
     uint64_t key = kEmpty;
@@ -68,8 +70,8 @@ class VirtualReader final : public VirtualMemory {
   PhysicalReader& phys_;
   PagingMode mode_;
   uint64_t dtb_;
-  std::array<Slot, kSmallSlots> small_{};
-  std::array<Slot, kLargeSlots> large_{};
+  std::vector<Slot> small_ = std::vector<Slot>(kSmallSlots);  // on the heap: 160 KiB
+  std::vector<Slot> large_ = std::vector<Slot>(kLargeSlots);
   TranslationCacheStats stats_;
 };
 
