@@ -150,7 +150,7 @@ describe('registers and exception', () => {
     await open('system-x64-fault-context.dmp');
     const expected = summaryOf('system-x64-fault-context.dmp');
     const registers = await showTab('registers');
-    const columns = await registers.locator('.register-context h3').allTextContents();
+    const columns = await registers.locator('.register-context > h3').allTextContents();
     expect(columns).toEqual(['At the bug check', 'At the fault']);
     expect(await field(registers, 'register-rip').textContent()).toBe(expected.context!['rip']);
     expect(await field(registers, 'register-rip-symbol').textContent()).toBe('ntoskrnl.exe+0x3f9c40');

@@ -311,11 +311,11 @@ describe('search (8)', () => {
     await poll(() => hex('.search-status').textContent()).toBe('no match');
     await hex('[data-role="ignore-case"]').check();
     await hex('.search-find').click();
-    await poll(() => hex('.search-match').evaluateAll((b) => b.map((x) => (x as HTMLElement).dataset.match))).toEqual(['0xfb0', '0x50ff8']);
+    await poll(() => hex('.search-match').evaluateAll((b) => b.map((x) => (x as HTMLElement).dataset.match))).toEqual(['0xfb0', '0x67ff8']);
     await poll(() => cursor()).toBe('0xfb0');
     await hex('.hex-view').focus();
     await page.keyboard.press('F3');
-    await poll(() => cursor()).toBe('0x50ff8');
+    await poll(() => cursor()).toBe('0x67ff8');
     expect(await hex('.search-status').textContent()).toContain('(match 2 of 2)');
     await page.keyboard.press('Shift+F3');
     await poll(() => cursor()).toBe('0xfb0');
