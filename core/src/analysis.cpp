@@ -57,10 +57,12 @@ Analysis analyze(Dump& dump, const AnalysisOptions& options) {
     a.modules = load_modules(**vm, header, a.context ? *a.context : none);
   }
 
+  if (vm.ok()) a.processes = load_processes(dump, **vm, a.context ? &*a.context : nullptr);
+
   if (vm.ok() && a.context && a.context->stack_pointer != 0) {
-    StackScanOptions options;
-    options.frame_pointer = a.context->frame_pointer;
-    a.stack = scan_stack(**vm, a.context->stack_pointer, a.context->machine, a.modules.modules, options);
+    StackScanOptions scan_options;
+    scan_options.frame_pointer = a.context->frame_pointer;
+    a.stack = scan_stack(**vm, a.context->stack_pointer, a.context->machine, a.modules.modules, scan_options);
     a.warnings.insert(a.warnings.end(), a.stack.warnings.begin(), a.stack.warnings.end());
   }
   const CulpritEvidence evidence =

@@ -245,6 +245,125 @@ void write_triage(JsonWriter& j, const TriageDump* t) {
   j.end_object();
 }
 
+template <class T>
+void optional_hex(JsonWriter& j, const char* key, const std::optional<T>& v) {
+  j.key(key);
+  if (v) {
+    j.hex(static_cast<uint64_t>(*v));
+  } else {
+    j.null();
+  }
+}
+
+template <class T>
+void optional_number(JsonWriter& j, const char* key, const std::optional<T>& v) {
+  j.key(key);
+  if (v) {
+    j.unsigned_number(static_cast<uint64_t>(*v));
+  } else {
+    j.null();
+  }
+}
+
+void optional_time(JsonWriter& j, const char* key, const std::optional<uint64_t>& filetime) {
+  j.key(key);
+  auto t = filetime ? filetime_to_iso8601(*filetime) : std::nullopt;
+  if (t) {
+    j.string(*t);
+  } else {
+    j.null();
+  }
+}
+
+void write_crashing(JsonWriter& j, const ProcessReport& r) {
+  const auto& c = r.crashing;
+  j.key("crashingProcess");
+  if (c && c->process != 0) {
+    j.begin_object();
+    j.key("name").string(c->process_name);
+    optional_number(j, "pid", c->pid);
+    j.key("address").hex(c->process);
+    j.end_object();
+  } else {
+    j.null();
+  }
+  j.key("crashingThread");
+  if (c) {
+    j.begin_object();
+    optional_number(j, "tid", c->tid);
+    j.key("address").hex(c->thread);
+    optional_number(j, "cpu", c->cpu);
+    optional_number(j, "irql", c->irql);
+    j.key("irqlSource").string(c->irql_source);
+    j.key("prcb");
+    if (c->prcb != 0) {
+      j.hex(c->prcb);
+    } else {
+      j.null();
+    }
+    j.key("how").string(c->how);
+    j.end_object();
+  } else {
+    j.null();
+  }
+}
+
+void write_processes(JsonWriter& j, const ProcessReport& r) {
+  j.key("processes").begin_array();
+  for (const ProcessInfo& p : r.processes) {
+    j.begin_object();
+    j.key("address").hex(p.address);
+    optional_number(j, "pid", p.pid);
+    optional_number(j, "parentPid", p.parent_pid);
+    j.key("name").string(p.name);
+    j.key("imagePath").string(p.image_path);
+    optional_time(j, "createTime", p.create_time);
+    optional_time(j, "exitTime", p.exit_time);
+    optional_number(j, "sessionId", p.session_id);
+    optional_hex(j, "directoryTableBase", p.directory_table_base);
+    optional_hex(j, "userDirectoryTableBase", p.user_directory_table_base);
+    optional_hex(j, "peb", p.peb);
+    j.key("wow64");
+    if (p.wow64) {
+      j.boolean(*p.wow64);
+    } else {
+      j.null();
+    }
+    optional_number(j, "activeThreads", p.active_threads);
+    j.key("threads").begin_array();
+    for (const ThreadInfo& t : p.threads) {
+      j.begin_object();
+      j.key("address").hex(t.address);
+      optional_number(j, "tid", t.tid);
+      optional_number(j, "state", t.state);
+      j.key("stateName").string(t.state ? thread_state_name(*t.state) : "");
+      optional_hex(j, "startAddress", t.start_address);
+      optional_hex(j, "win32StartAddress", t.win32_start_address);
+      optional_hex(j, "teb", t.teb);
+      j.end_object();
+    }
+    j.end_array();
+    j.end_object();
+  }
+  j.end_array();
+  j.key("kernelOffsets").begin_object();
+  j.key("sources").begin_array();
+  for (const std::string& s : r.offsets.sources) j.string(s);
+  j.end_array();
+  j.key("fields").begin_array();
+  for (size_t i = 0; i < kKernelFieldCount; ++i) {
+    const auto f = static_cast<KernelField>(i);
+    if (!r.offsets.has(f)) continue;
+    j.begin_object();
+    j.key("field").string(kernel_field_name(f));
+    j.key("offset").hex(*r.offsets.get(f));
+    j.key("source").string(offset_origin_name(r.offsets.origin(f)));
+    j.end_object();
+  }
+  j.end_array();
+  j.end_object();
+}
+
 void write_warnings(JsonWriter& j, const std::vector<Warning>& warnings) {
   j.key("warnings").begin_array();
   for (const Warning& w : warnings) {
@@ -273,11 +392,14 @@ std::string summary_json(Dump& dump, const SummaryOptions& options) {
   write_physical_memory(j, dump);
   write_modules(j, analysis.modules.modules, analysis.symbols);
   write_culprit(j, analysis.culprit, analysis.symbols.symbolizer);
+  write_crashing(j, analysis.processes);
+  write_processes(j, analysis.processes);
   write_stack(j, analysis.stack, analysis.symbols.symbolizer);
   write_triage(j, dump.triage());
   std::vector<Warning> warnings = dump.warnings();
   warnings.insert(warnings.end(), analysis.warnings.begin(), analysis.warnings.end());
   warnings.insert(warnings.end(), analysis.modules.warnings.begin(), analysis.modules.warnings.end());
+  warnings.insert(warnings.end(), analysis.processes.warnings.begin(), analysis.processes.warnings.end());
   write_warnings(j, warnings);
   j.end_object();
   return j.str();

@@ -42,6 +42,12 @@ export interface SummaryModule {
   timestamp: Hex;
   /** kdmp::module_kind_name: "kernel", "user", ... */
   kind: string;
+  /** The image's version resource, when the symbols work read it from the dump (absent until then). */
+  fileVersion?: string;
+  companyName?: string;
+  /** True when the image's debug directory has a REPRO entry: `timestamp` is then a hash of the content, not a time
+   *  (absent until the symbols work reads the debug directory). */
+  reproducible?: boolean;
 }
 
 export interface Culprit {

@@ -12,6 +12,7 @@
 #include "kdmp/exception.hpp"
 #include "kdmp/module_symbols.hpp"
 #include "kdmp/modules.hpp"
+#include "kdmp/processes.hpp"
 #include "kdmp/stack.hpp"
 #include "kdmp/warning.hpp"
 
@@ -23,6 +24,7 @@ struct Analysis {
                                              // a bug check parameter points to
   std::string exception_source;              // "header", "bug check 0x1000007E parameter 3 (exception record)"
   ModuleList modules;  // kernel and user modules, sorted by base; their warnings included
+  ProcessReport processes;  // the crashing CPU, thread and process; every process of a full/kernel dump
   StackScan stack;
   Culprit culprit;
   std::vector<Warning> warnings;  // why a part is missing (no context, no virtual memory, ...) plus the stack's

@@ -2,6 +2,7 @@
 // line under it, and the data inspector and the search at its side. The viewer creates one per open dump, shows it
 // at a location (show) and keeps state() in the URL fragment (onLocationChange).
 import { el } from '../views/dom';
+import { visibleText } from '../views/safe-text';
 import { copyText } from '../viewer/clipboard';
 import { ModuleMap } from '../viewer/module-map';
 import type { AddressSpaceKind, HexLocation, ViewerContext } from '../viewer/context';
@@ -381,6 +382,13 @@ export class HexWorkspace {
   }
 
   private shortcut(event: KeyboardEvent): void {
+    // F3 / Shift+F3: the next / previous match, from anywhere in the hex view (the browser's own find is Ctrl+F).
+    if (event.key === 'F3' && !event.ctrlKey && !event.metaKey && !event.altKey) {
+      event.preventDefault();
+      if (event.shiftKey) this.search.findPrevious();
+      else this.search.findNext();
+      return;
+    }
     if (!(event.ctrlKey || event.metaKey) || event.altKey) return;
     const key = event.key.toLowerCase();
     const inText = event.target instanceof HTMLInputElement || event.target instanceof HTMLTextAreaElement || event.target instanceof HTMLSelectElement;
@@ -408,7 +416,7 @@ export class HexWorkspace {
     if (!current) return;
     const { cursor, space } = current;
     this.status.cursor.textContent = hexAddress(cursor);
-    this.status.symbol.textContent = space.kind === 'virtual' ? this.context.modules.symbolize(cursor) ?? '' : '';
+    this.status.symbol.textContent = visibleText(space.kind === 'virtual' ? this.context.modules.symbolize(cursor) ?? '' : '');
     const selection = this.view.selection();
     const length = selection ? selection.end - selection.start : 0n;
     this.status.selection.textContent = selection
@@ -416,7 +424,7 @@ export class HexWorkspace {
       : '';
     if (space.kind === 'file') {
       // The file's structures are known here: no round trip.
-      void space.describe(cursor).then((text) => (this.status.describe.textContent = text));
+      void space.describe(cursor).then((text) => (this.status.describe.textContent = visibleText(text)));
     } else {
       this.describeLater();
     }
@@ -443,7 +451,7 @@ export class HexWorkspace {
     this.describeRunning = false;
     if (this.destroyed) return;
     const current = this.views.get(this.kind);
-    if (current && current.space === space && current.cursor === cursor) this.status.describe.textContent = text;
+    if (current && current.space === space && current.cursor === cursor) this.status.describe.textContent = visibleText(text);
     if (this.describeAgain || !current || current.space !== space || current.cursor !== cursor) {
       this.describeAgain = false;
       this.describeLater();
