@@ -20,6 +20,7 @@ std::string usage() {
          "      --dtb DTB              Directory table base for --virt (default: the header's)\n"
          "  -r, --reader <mmap|file>   Reader mode (default mmap)\n"
          "      --modules              Dump the list of kernel and user modules\n"
+         "      --processes            Dump the crashing thread and process, then every process and its threads\n"
          "      --layout               Dump the file's structures (header, run list, bitmap, page data, ...)\n"
          "      --json                 Print the summary as one JSON document\n"
          "      --symbols PATH         Symbol path: folders and srv*CACHE*URL, ';'-separated; searched before\n"
@@ -101,6 +102,8 @@ Result<Options> parse_options(int argc, char** argv) {
       }
     } else if (a == "--modules") {
       o.modules = true;
+    } else if (a == "--processes") {
+      o.processes = true;
     } else if (a == "--layout") {
       o.layout = true;
     } else if (a == "--json") {

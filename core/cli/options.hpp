@@ -24,6 +24,7 @@ struct Options {
   std::optional<uint64_t> dtb;
   FileReaderKind reader = FileReaderKind::Mmap;
   bool modules = false;
+  bool processes = false;
   bool layout = false;
   bool json = false;
   // Symbols (issue 12): --symbols PATH, repeatable, searched before _NT_SYMBOL_PATH (see symbol_path.hpp).

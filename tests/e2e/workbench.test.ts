@@ -344,3 +344,44 @@ describe('search (8)', () => {
     await poll(() => hex('.search-status').textContent()).toMatch(/at least one byte that is not \?\?/);
   });
 });
+
+describe('bookmarks (11)', () => {
+  const hex = (selector: string) => t.page.locator(`[data-panel="hex"] ${selector}`);
+  const cursor = () => hex('[data-field="hexCursor"]').textContent();
+
+  it('names a place and a selection, lists them, keeps them in the link and the export', async () => {
+    const { page } = t;
+    await page.goto(`${t.server.url}?url=/fixtures/sample.dmp#view=hex&space=file&address=0xfb0&length=8`);
+    await poll(() => cursor()).toBe('0xfb0');
+    await hex('.hex-view').focus();
+    await page.keyboard.press('b');
+    expect(await hex('[data-role="bookmark-name"]').evaluate((i) => i === document.activeElement)).toBe(true);
+    await page.keyboard.type('the comment');
+    await page.keyboard.press('Enter');
+    await poll(() => hex('[data-role="bookmarks"] .bookmark-go').count()).toBe(1);
+    expect(await hex('.bookmark-where').first().textContent()).toBe('file 0xfb0 (8 bytes)');
+    expect(new URLSearchParams(new URL(page.url()).hash.slice(1)).getAll('bm')).toEqual(['file:0xfb0:8:the comment']);
+    // A second one in virtual memory, unnamed.
+    await hex('[data-space="virtual"]').click();
+    await poll(() => hex('[data-space="virtual"]').getAttribute('aria-pressed')).toBe('true');
+    const at = await cursor();
+    await hex('[data-action="add-bookmark"]').click();
+    await poll(() => hex('.bookmark-go').count()).toBe(2);
+    expect(await hex('.bookmark-label').nth(1).textContent()).toBe(`virtual ${at}`);
+    // Going back to the first.
+    await hex('.bookmark-go').first().click();
+    await poll(() => cursor()).toBe('0xfb0');
+    expect(await hex('[data-field="hexSelection"]').textContent()).toBe('8 bytes selected (0xfb0 to 0xfb7)');
+    // The link brings them back on another tab too, and the export lists them.
+    const link = page.url();
+    await page.locator('[data-tab="modules"]').click();
+    expect(new URLSearchParams(new URL(page.url()).hash.slice(1)).getAll('bm').length).toBe(2);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-action="export-json"]').click()]);
+    const exported = JSON.parse(readFileSync((await download.path())!, 'utf8')) as { bookmarks: unknown[] };
+    expect(exported.bookmarks[0]).toEqual({ name: 'the comment', space: 'file', address: '0xfb0', length: 8 });
+    await page.goto('about:blank');
+    await page.goto(link);
+    await poll(() => page.locator('[data-tab="hex"]').getAttribute('aria-selected')).toBe('true');
+    await poll(() => hex('.bookmark-label').allTextContents()).toEqual(['the comment', `virtual ${at}`]);
+  });
+});

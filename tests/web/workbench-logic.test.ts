@@ -138,3 +138,19 @@ describe('truncated memory maps', () => {
     expect(heldPagesFromLayout([{ kind: 'header', size: 0x2000n }], false)).toBe(Infinity);
   });
 });
+
+describe('bookmarks in the link', () => {
+  it('round-trips through the fragment, names with colons and all, and drops malformed ones', async () => {
+    const { formatFragment, parseFragment } = await import('../../web/src/viewer/fragment');
+    const { parseBookmark } = await import('../../web/src/hex/bookmarks');
+    const bookmarks = [
+      { name: 'a: b & c', space: 'virtual' as const, address: 0xfffff8031234abcdn, length: 4, dtb: 0x1ad000n },
+      { name: '', space: 'file' as const, address: 0x38n, length: 0 },
+    ];
+    const fragment = formatFragment({ view: 'modules', bookmarks });
+    expect(parseFragment(fragment)).toEqual({ view: 'modules', bookmarks });
+    expect(parseFragment('#view=crash&bm=nowhere:0x1:0:x&bm=file:0x10:2:ok')).toEqual({ view: 'crash', bookmarks: [{ name: 'ok', space: 'file', address: 0x10n, length: 2 }] });
+    expect(parseBookmark('file:0x10:2:' + 'n'.repeat(500))!.name.length).toBe(80);
+    expect(parseFragment('#view=crash')).toEqual({ view: 'crash' });
+  });
+});

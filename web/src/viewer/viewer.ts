@@ -5,6 +5,7 @@
 import { openDumpInWorker } from '../api/browser';
 import { KdmpError } from '../api/errors';
 import type { DumpHandle, DumpSource } from '../api/types';
+import { bookmarkJson, type Bookmark } from '../hex/bookmarks';
 import { HexWorkspace, type HexState } from '../hex/workspace';
 import { PANELS } from '../panels/index';
 import { crashReport } from '../report';
@@ -53,6 +54,8 @@ interface OpenDump {
   rendered: Set<PanelId>;
   workspace?: HexWorkspace;
   view: PanelId;
+  /** The hex view's bookmarks (kept here: a link may bring them before the hex view is first shown). */
+  bookmarks: Bookmark[];
 }
 
 export class Viewer {
@@ -306,7 +309,9 @@ export class Viewer {
    *  a new entry for each move between the table, a dump and its tabs (so Back and Forward walk them). */
   private remember(state: NonNullable<HistoryState['kdmpview']>, replace: boolean): void {
     if (!this.options.useFragment) return;
-    const fragment = state.view === 'list' ? location.pathname + location.search : formatFragment({ view: state.view });
+    const bookmarks = this.current?.bookmarks ?? [];
+    const fragment = state.view === 'list' ? location.pathname + location.search
+      : formatFragment(bookmarks.length ? { view: state.view, bookmarks } : { view: state.view });
     const entry: HistoryState = { kdmpview: state };
     if (replace) history.replaceState(entry, '', fragment);
     else history.pushState(entry, '', fragment);
@@ -341,6 +346,7 @@ export class Viewer {
       sections: new Map(),
       rendered: new Set(),
       view: 'crash',
+      bookmarks: [],
       context: {
         dump,
         summary,
@@ -385,7 +391,8 @@ export class Viewer {
     const exportJson = el('button', { className: 'button secondary', text: 'Export summary JSON', data: { action: 'export-json' } });
     exportJson.type = 'button';
     exportJson.addEventListener('click', () => {
-      const document = { ...summary, file: name };
+      const bookmarks = this.current === open && open.bookmarks.length ? { bookmarks: open.bookmarks.map(bookmarkJson) } : {};
+      const document = { ...summary, file: name, ...bookmarks };
       downloadText(`${JSON.stringify(document, null, 2)}\n`, `${name.replace(/\.[^.]*$/, '')}.summary.json`, 'application/json', this.root);
       this.setStatus(`Saved the summary of ${name} as JSON.`);
     });
@@ -412,6 +419,10 @@ export class Viewer {
 
   /** Shows a view state (from the fragment, a host, or a panel). */
   private apply(state: ViewState, announce = true, record = true): void {
+    if (state.bookmarks && this.current) {
+      this.current.bookmarks = state.bookmarks;
+      this.current.workspace?.setBookmarks(state.bookmarks);
+    }
     if (state.view === 'hex' && state.hex) this.showHex(state.hex, record);
     else this.select(state.view, announce, record);
   }
@@ -455,6 +466,12 @@ export class Viewer {
 
   private workspace(open: OpenDump): HexWorkspace {
     open.workspace ??= new HexWorkspace(open.context, {
+      bookmarks: open.bookmarks,
+      onBookmarks: (bookmarks) => {
+        open.bookmarks = [...bookmarks];
+        if (this.current !== open) return;
+        this.writeFragment(open.view === 'hex' && open.workspace ? { view: 'hex', hex: open.workspace.state() } : { view: open.view });
+      },
       onLocationChange: (state: HexState) => {
         if (this.current !== open || open.view !== 'hex') return;
         this.writeFragment({ view: 'hex', hex: state });
@@ -479,7 +496,8 @@ export class Viewer {
 
   private writeFragment(state: ViewState): void {
     if (!this.options.useFragment) return;
-    const fragment = formatFragment(state);
+    const bookmarks = this.current?.bookmarks ?? [];
+    const fragment = formatFragment(bookmarks.length ? { ...state, bookmarks } : state);
     // replaceState: moving around a dump should not fill the back button's history.
     if (location.hash !== fragment) history.replaceState(history.state, '', fragment);
     if (this.current) this.ownFragment = { fragment: location.hash, dump: dumpKey(this.current.context.name, this.current.context.summary) };
