@@ -136,11 +136,8 @@ class DumpHandle {
  public:
   explicit DumpHandle(kdmp::Dump dump) : dump_(std::move(dump)) {}
 
-  std::string summaryJson() {
-    kdmp::SummaryOptions options;
-    options.symbols = symbol_files_.files().empty() ? nullptr : &symbol_files_;
-    return kdmp::summary_json(dump_, options);
-  }
+  // From the analysis kept for symbolize/resolveSymbol: symbol files are indexed once per set.
+  std::string summaryJson() { return kdmp::summary_json(dump_, analysis()); }
 
   // --- Symbols: PDBs and images (SYS/EXE/DLL) handed over as byte sources, read in place (never copied whole
   // into the heap), matched to modules by GUID/age and TimeDateStamp/SizeOfImage. ---
