@@ -41,10 +41,13 @@ step "wasm (build-wasm/)"
 cmake --build build-wasm -j "$jobs"
 
 # The fixtures only change when their writer does.
-if changed_since build/fixtures/.stamp build/tests/make-fixtures; then
+# With the driver images the native build makes (tests/images), the symbol fixtures too.
+image_args=()
+[[ -f build/tests/images/symdrva.pdb ]] && image_args=(--images build/tests/images)
+if changed_since build/fixtures/.stamp build/tests/make-fixtures "${image_args[@]:1}"; then
   step "fixtures (build/fixtures/)"
   rm -rf build/fixtures
-  build/tests/make-fixtures build/fixtures
+  build/tests/make-fixtures build/fixtures "${image_args[@]}"
   touch build/fixtures/.stamp
 fi
 # The site offers the sample dump from its own origin.

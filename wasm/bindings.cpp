@@ -16,7 +16,9 @@
 
 #include "kdmp/dump.hpp"
 #include "kdmp/file_layout.hpp"
+#include "kdmp/analysis.hpp"
 #include "kdmp/header.hpp"
+#include "kdmp/module_symbols.hpp"
 #include "kdmp/next_mapped.hpp"
 #include "kdmp/pattern_scan.hpp"
 #include "kdmp/paging.hpp"
@@ -147,7 +149,60 @@ class DumpHandle {
  public:
   explicit DumpHandle(kdmp::Dump dump) : dump_(std::move(dump)) {}
 
-  std::string summaryJson() { return kdmp::summary_json(dump_); }
+  // From the analysis kept for symbolize/resolveSymbol: symbol files are indexed once per set.
+  std::string summaryJson() { return kdmp::summary_json(dump_, analysis()); }
+
+  // --- Symbols: PDBs and images (SYS/EXE/DLL) handed over as byte sources, read in place (never copied whole
+  // into the heap), matched to modules by GUID/age and TimeDateStamp/SizeOfImage. ---
+
+  // { ok: true, kind: "pdb" | "image" } or { ok: false, error } (neither a PDB nor a PE image).
+  val addSymbolFile(std::string name, val source) {
+    const val size = source["size"];
+    if (!size.isNumber() || !is_offset(size.as<double>()) || source["read"].typeOf().as<std::string>() != "function") {
+      return invalid("a byte source is an object { size: number, read(offset, target): number }");
+    }
+    auto st = symbol_files_.add(std::move(name),
+                                std::make_unique<JsByteSource>(source, static_cast<uint64_t>(size.as<double>())));
+    if (!st.ok()) return failure(st.error());
+    analysis_.reset();
+    val result = success();
+    result.set("kind", symbol_files_.files().back().kind == kdmp::SymbolFileSet::Kind::Pdb ? "pdb" : "image");
+    return result;
+  }
+
+  // [{ name, kind, used }]: which files named a module (after symbolize, resolveSymbol or summaryJson).
+  val symbolFiles() {
+    analysis();
+    val files = val::array();
+    for (const auto& f : symbol_files_.files()) {
+      val file = val::object();
+      file.set("name", f.name);
+      file.set("kind", f.kind == kdmp::SymbolFileSet::Kind::Pdb ? "pdb" : "image");
+      file.set("used", f.used);
+      files.call<void>("push", file);
+    }
+    return files;
+  }
+
+  // { ok: true, symbol: "symdrv!SymFaultingFunction+0x10" | null, source: "pdb" | "exports" | "none" }.
+  val symbolize(val address) {
+    const auto a = parse_hex(address);
+    if (!a) return invalid(std::string("address") + kHexExpected);
+    val result = success();
+    auto name = analysis().symbols.symbolizer.symbolize(*a);
+    result.set("symbol", name ? val(name->text()) : val::null());
+    result.set("source", std::string(kdmp::symbol_source_name(name ? name->source : kdmp::SymbolSource::None)));
+    return result;
+  }
+
+  // { ok: true, address: "0x..." | null } for "nt!KeBugCheckEx", "symdrv!Function+0x10", "symdrv+0x20".
+  val resolveSymbol(std::string expression) {
+    if (expression.size() > 4096) return invalid("the expression is longer than 4096 characters");
+    val result = success();
+    auto address = analysis().symbols.symbolizer.resolve(expression);
+    result.set("address", address ? val(kdmp::hex(*address)) : val::null());
+    return result;
+  }
   double fileSize() const { return static_cast<double>(dump_.file_size()); }
 
   // { ok: true, bytes: Uint8Array (a copy, shorter only at the end of the file) } or { ok: false, error }.
@@ -392,7 +447,19 @@ class DumpHandle {
     return (spaces_[key] = std::move(memory).value()).get();
   }
 
+  // The analysis behind symbolize/resolveSymbol, computed once per set of symbol files.
+  kdmp::Analysis& analysis() {
+    if (!analysis_) {
+      kdmp::AnalysisOptions options;
+      options.symbols = symbol_files_.files().empty() ? nullptr : &symbol_files_;
+      analysis_ = std::make_unique<kdmp::Analysis>(kdmp::analyze(dump_, options));
+    }
+    return *analysis_;
+  }
+
   kdmp::Dump dump_;
+  kdmp::SymbolFileSet symbol_files_;
+  std::unique_ptr<kdmp::Analysis> analysis_;
   std::vector<uint8_t> scan_buffer_;  // scanFile's reads: one chunk, reused
   std::map<uint64_t, std::unique_ptr<kdmp::VirtualMemory>> spaces_;
   std::vector<uint64_t> order_;  // keys of spaces_, oldest first
@@ -434,6 +501,10 @@ EMSCRIPTEN_BINDINGS(kdmpview) {
       .function("nextMappedVirtual", &DumpHandle::nextMappedVirtualDefault)
       .function("physicalExtents", &DumpHandle::physicalExtents)
       .function("scanFile", &DumpHandle::scanFile)
-      .function("fileLayout", &DumpHandle::fileLayout);
+      .function("fileLayout", &DumpHandle::fileLayout)
+      .function("addSymbolFile", &DumpHandle::addSymbolFile)
+      .function("symbolFiles", &DumpHandle::symbolFiles)
+      .function("symbolize", &DumpHandle::symbolize)
+      .function("resolveSymbol", &DumpHandle::resolveSymbol);
   emscripten::function("open", &open);
 }

@@ -137,6 +137,16 @@ export interface DumpHandle {
   scanFile(offset: number, length: number, lookahead: number, pattern: Uint8Array, maxMatches: number): ScanResult;
   /** The file's structures, sorted by offset (see FileRegion). */
   fileLayout(): FileRegion[];
+  /** Hands over a PDB or a PE image (SYS/EXE/DLL) for the names; read through the source, never copied whole. */
+  addSymbolFile(name: string, source: JsByteSource): { ok: true; kind: 'pdb' | 'image' } | Failure;
+  /** The symbol files and whether a module used them (matched by GUID/age or TimeDateStamp/SizeOfImage). */
+  symbolFiles(): { name: string; kind: 'pdb' | 'image'; used: boolean }[];
+  /** "symdrv!SymFaultingFunction+0x10", "nt+0x1234"; null outside every module. */
+  symbolize(address: HexString):
+    | { ok: true; symbol: string | null; source: 'pdb' | 'exports' | 'none' }
+    | Failure;
+  /** "nt!KeBugCheckEx", "symdrv!Function+0x10", "symdrv+0x20" -> the address; null when not known. */
+  resolveSymbol(expression: string): { ok: true; address: HexString | null } | Failure;
   delete(): void;
   isDeleted(): boolean;
 }

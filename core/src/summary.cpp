@@ -408,7 +408,10 @@ void write_warnings(JsonWriter& j, const std::vector<Warning>& warnings) {
 std::string summary_json(Dump& dump, const SummaryOptions& options) {
   AnalysisOptions analysis_options;
   analysis_options.symbols = options.symbols;
-  const Analysis analysis = analyze(dump, analysis_options);
+  return summary_json(dump, analyze(dump, analysis_options), options);
+}
+
+std::string summary_json(Dump& dump, const Analysis& analysis, const SummaryOptions& options) {
   JsonWriter j(options.pretty);
   j.begin_object();
   j.key("tool").begin_object().key("name").string(kToolName).key("version").string(kToolVersion).end_object();

@@ -14,6 +14,7 @@
 #include "catalog.hpp"
 #include "image_mapping.hpp"
 #include "kdmp/summary.hpp"
+#include "symbol_system.hpp"
 #include "system_writer.hpp"
 #include "test_images_helpers.hpp"
 #include "test_system_helpers.hpp"
@@ -25,8 +26,8 @@ using namespace kdmp::testing;
 
 namespace {
 
-constexpr uint64_t kSymBase64 = 0xfffff80312360000;
-constexpr uint32_t kFaultOffset = 0x10;  // into SymFaultingFunction
+constexpr uint64_t kSymBase64 = kSymdrvBase;
+constexpr uint32_t kFaultOffset = kSymdrvFaultOffset;
 
 struct DriverFiles {
   std::string sys, pdb;
@@ -48,22 +49,10 @@ DriverFiles driver(const std::string& sys, const std::string& pdb) {
   return d;
 }
 
-// The default machine of `arch` with symdrv.sys loaded and crashed in SymFaultingFunction (bug check 0xD1,
-// parameter 4 = the instruction pointer), a return into SymExportedEntry and one into SymHelperStatic on the stack.
 SystemDumpSpec symbol_system(Arch arch, const DriverFiles& d, Layout layout) {
-  SystemDumpSpec s = default_system(arch);
-  s.layout = layout;
-  s.kernel_modules.push_back({u"symdrv.sys", u"\\SystemRoot\\System32\\drivers\\symdrv.sys", kSymBase64,
-                              d.mapped.size_of_image, d.mapped.checksum, d.mapped.time_date_stamp});
-  s.images["symdrv.sys"] = d.image;
-  s.instruction_pointer = kSymBase64 + d.rva("SymFaultingFunction") + kFaultOffset;
-  s.code_at_ip.clear();  // the real code stays
-  s.bugcheck_parameters[3] = s.instruction_pointer;
-  s.exception->address = s.instruction_pointer;
-  using K = StackSlot::Kind;
-  s.stack.insert(s.stack.begin() + 1, {K::Return, "symdrv.sys", d.rva("SymExportedEntry") + 0x10, CallForm::Rel32});
-  s.stack.insert(s.stack.begin() + 2, {K::Return, "symdrv.sys", d.rva("SymHelperStatic") + 0x20, CallForm::Rel32});
-  return s;
+  return fixtures::symbol_system(arch, d.image, {d.rva("SymFaultingFunction"), d.rva("SymExportedEntry"),
+                                                 d.rva("SymHelperStatic")},
+                                 layout);
 }
 
 const StackEntry* entry_at(const StackScan& scan, uint64_t value) {

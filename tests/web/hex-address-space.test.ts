@@ -37,6 +37,9 @@ function fakeDump(): DumpHandle & { calls: string[] } {
     fileSize: 0x5000n,
     headerFields: [{ name: 'Signature', offset: 0, size: 4 }, { name: 'BugCheckCode', offset: 0x38, size: 4 }],
     summary: async () => { throw new Error('unused'); },
+    addSymbols: async () => { throw new Error('unused'); },
+    symbolize: async () => { throw new Error('unused'); },
+    resolveSymbol: async () => { throw new Error('unused'); },
     readFile: async (offset, length) => {
       calls.push(`file ${offset.toString(16)} ${length}`);
       const end = offset + BigInt(length) > 0x5000n ? 0x5000n : offset + BigInt(length);

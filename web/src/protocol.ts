@@ -75,6 +75,22 @@ export interface VirtualMemoryReply {
   regions: VirtualRegion[];
 }
 
+/** A symbol file handed to the worker: a PDB, or a PE image (SYS/EXE/DLL) for a module whose header the dump lacks.
+ *  Read in place through its source (a File is never copied into the wasm heap). */
+export interface SymbolFileBody {
+  name: string;
+  source: OpenSource;
+}
+
+/** What became of each symbol file: `kind` once recognised, `used` when it named a module (matched by GUID/age, or
+ *  TimeDateStamp/SizeOfImage), `error` when it is neither a PDB nor a PE image. */
+export interface SymbolFileStatus {
+  name: string;
+  kind: 'pdb' | 'image' | null;
+  used: boolean;
+  error?: string;
+}
+
 type Empty = Record<string, never>;
 
 /** Each request type: what the page sends (`body`) and what the worker answers (`reply`). */
@@ -103,6 +119,12 @@ export interface Requests {
   search: { body: SearchBody; reply: SearchReply };
   /** Stop the search whose request id is `requestId`; `cancelled` says whether one was running. */
   cancel: { body: { requestId: number }; reply: { cancelled: boolean } };
+  /** Add symbol files to the open dump; the reply is the summary with the names, and every file's status. */
+  addSymbols: { body: { files: SymbolFileBody[] }; reply: { summary: Summary; files: SymbolFileStatus[] } };
+  /** Names of addresses ("symdrv!SymFaultingFunction+0x10", "nt+0x1234"; null outside every module). */
+  symbolize: { body: { addresses: Hex[] }; reply: { symbols: (string | null)[] } };
+  /** "nt!KeBugCheckEx", "symdrv!Function+0x10", "symdrv+0x20" -> an address, null when not known (go-to). */
+  resolveSymbol: { body: { expression: string }; reply: { address: Hex | null } };
   /** Resource use, for tests and benchmarks. */
   stats: { body: Empty; reply: { wasmHeapBytes: number } };
   /** Close the open dump and free its memory. */

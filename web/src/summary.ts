@@ -71,11 +71,15 @@ export interface SummaryModule {
   timestamp: Hex;
   /** kdmp::module_kind_name: "kernel", "user", ... */
   kind: string;
-  /** The image's version resource, when the symbols work read it from the dump (absent until then). */
+  /** The PE image as read from the dump (or an image file): identity of its PDB, version resource, REPRO mark. */
+  image?: ModuleImage;
+  /** Where the module's names come from: its PDB, its exports (WinDbg's export symbols), or none. */
+  symbols?: 'pdb' | 'exports' | 'none';
+  /** Copied from image.version by parseSummary, for the table columns. */
   fileVersion?: string;
   companyName?: string;
-  /** True when the image's debug directory has a REPRO entry: `timestamp` is then a hash of the content, not a time
-   *  (absent until the symbols work reads the debug directory). */
+  /** Copied from image.timeDateStampIsHash by parseSummary: the image's debug directory has a REPRO entry, so
+   *  `timestamp` is a hash of the content, not a time. */
   reproducible?: boolean;
 }
 
@@ -146,11 +150,30 @@ export interface KernelOffsets {
   fields: { field: string; offset: Hex; source: string }[];
 }
 
+export interface ModuleImage {
+  /** The image's header page was readable in the dump. */
+  headerPresent: boolean;
+  /** The image came from a symbol file (SYS/EXE/DLL) matched by TimeDateStamp/SizeOfImage instead. */
+  fromFile: boolean;
+  timeDateStampIsHash: boolean;
+  /** The CodeView RSDS record: the PDB the image was linked with. */
+  pdb: { name: string; guid: string; age: number } | null;
+  version: {
+    fileVersion: string;
+    productVersion: string;
+    companyName: string;
+    fileDescription: string;
+    productName: string;
+  } | null;
+}
+
 export interface Culprit {
   module: string;
   base: Hex;
   address: Hex;
   offset: Hex;
+  /** "symdrv!SymFaultingFunction+0x10", or module+offset when no symbol covers the address. */
+  symbol?: string;
   reason: string;
 }
 
@@ -159,6 +182,8 @@ export interface StackEntry {
   value: Hex;
   module: string;
   offset: Hex;
+  /** As Culprit.symbol. */
+  symbol?: string;
   probableReturn: boolean;
 }
 
@@ -223,6 +248,12 @@ export function parseSummary(json: string): Summary {
   if (typeof value !== 'object' || value === null || typeof s.header !== 'object' || typeof s.bugcheck !== 'object' ||
       !Array.isArray(s.bugcheck.parameters) || !Array.isArray(s.warnings)) {
     throw new Error('the summary does not have the expected shape (header, bugcheck, warnings)');
+  }
+  for (const m of Array.isArray(s.modules) ? s.modules : []) {
+    const version = m.image?.version;
+    if (version?.fileVersion) m.fileVersion = version.fileVersion;
+    if (version?.companyName) m.companyName = version.companyName;
+    if (m.image?.timeDateStampIsHash) m.reproducible = true;
   }
   return s;
 }

@@ -3,6 +3,7 @@
 #pragma once
 #include <string>
 
+#include "kdmp/analysis.hpp"
 #include "kdmp/dump.hpp"
 #include "kdmp/module_symbols.hpp"
 
@@ -15,5 +16,8 @@ struct SummaryOptions {
 };
 
 std::string summary_json(Dump& dump, const SummaryOptions& options = {});
+// The same from an analysis already made (the wasm binding keeps one, so symbol files are indexed once); `options`'
+// symbols are not used then.
+std::string summary_json(Dump& dump, const Analysis& analysis, const SummaryOptions& options = {});
 
 }  // namespace kdmp

@@ -6,7 +6,7 @@ import { encodeMaskedPattern } from '../pattern';
 import { WorkerErrorCode, type OpenReply, type OpenSource, type Reply, type RequestType, type Requests } from '../protocol';
 import type { Summary } from '../summary';
 import { KdmpError } from './errors';
-import type { DumpHandle, FileRegion, PhysicalRange, SearchQuery, SearchResult, SearchTask, Translation, VirtualMemoryInfo } from './types';
+import type { DumpHandle, FileRegion, SymbolFileInput, SymbolFileStatus, PhysicalRange, SearchQuery, SearchResult, SearchTask, Translation, VirtualMemoryInfo } from './types';
 
 const TWO_64 = 1n << 64n;
 
@@ -16,22 +16,28 @@ function unwrap<T extends RequestType>(reply: Reply<T>): Requests[T]['reply'] {
 }
 
 /** Sends `open` and wraps the answer; on failure calls dispose() and rejects with the KdmpError. */
-export async function openWithClient(client: DumpClient, source: OpenSource, wasmUrl: string | undefined, dispose: () => void): Promise<DumpHandle> {
+/** How a symbol file's data travels to the session: a worker reads a Blob in place; Node reads it into bytes first. */
+export type SymbolSourceMaker = (data: Blob | Uint8Array) => Promise<OpenSource>;
+const inPlace: SymbolSourceMaker = async (data) => (data instanceof Uint8Array ? { kind: 'bytes', bytes: data } : { kind: 'blob', blob: data });
+
+export async function openWithClient(client: DumpClient, source: OpenSource, wasmUrl: string | undefined, dispose: () => void,
+  symbolSource: SymbolSourceMaker = inPlace): Promise<DumpHandle> {
   const reply = await client.request('open', wasmUrl === undefined ? { source } : { source, wasmUrl });
   if (!reply.ok) {
     dispose();
     throw new KdmpError(reply.error);
   }
-  return new RemoteDump(client, reply.body, dispose);
+  return new RemoteDump(client, reply.body, dispose, symbolSource);
 }
 
 class RemoteDump implements DumpHandle {
   readonly fileSize: bigint;
   readonly headerFields: OpenReply['headerFields'];
-  private readonly summaryDocument: Summary;
+  private summaryDocument: Summary;
   private closed = false;
 
-  constructor(private readonly client: DumpClient, opened: OpenReply, private readonly dispose: () => void) {
+  constructor(private readonly client: DumpClient, opened: OpenReply, private readonly dispose: () => void,
+    private readonly symbolSource: SymbolSourceMaker) {
     this.fileSize = BigInt(opened.fileSize);
     this.headerFields = opened.headerFields;
     this.summaryDocument = opened.summary;
@@ -44,6 +50,22 @@ class RemoteDump implements DumpHandle {
 
   async summary(): Promise<Summary> {
     return structuredClone(this.summaryDocument);
+  }
+
+  async addSymbols(files: SymbolFileInput[]): Promise<SymbolFileStatus[]> {
+    const body = await Promise.all(files.map(async (f) => ({ name: f.name, source: await this.symbolSource('data' in f ? f.data : f) })));
+    const reply = await this.call('addSymbols', { files: body });
+    this.summaryDocument = reply.summary;
+    return reply.files;
+  }
+
+  async symbolize(addresses: bigint[]): Promise<(string | null)[]> {
+    return (await this.call('symbolize', { addresses: addresses.map(toHex) })).symbols;
+  }
+
+  async resolveSymbol(expression: string): Promise<bigint | null> {
+    const { address } = await this.call('resolveSymbol', { expression });
+    return address === null ? null : fromHex(address);
   }
 
   async readFile(offset: bigint, length: number): Promise<Uint8Array> {

@@ -61,5 +61,5 @@ function localEndpoint(session: DumpSession): MessageEndpoint {
 export async function openDumpInProcess(source: DumpSource, options: NodeOpenOptions): Promise<DumpHandle> {
   const session = new DumpSession(() => loadModule(options.wasmPath), makeSource);
   const client = new DumpClient(localEndpoint(session));
-  return openWithClient(client, await openSource(source), undefined, () => client.fail('the dump is closed'));
+  return openWithClient(client, await openSource(source), undefined, () => client.fail('the dump is closed'), openSource);
 }

@@ -1,7 +1,7 @@
 // The public TypeScript API: what openDump() returns, in the browser (a worker per dump) and under Node (in-process).
 // Addresses and offsets are bigint; byte counts are numbers. JSON documents (the summary) keep "0x..." strings.
 import type { PatternInput } from '../pattern';
-import type { HeaderField, Progress, SearchSpace, VirtualMemoryMode } from '../protocol';
+import type { HeaderField, Progress, SearchSpace, SymbolFileStatus, VirtualMemoryMode } from '../protocol';
 import type { Summary } from '../summary';
 
 export type { Bugcheck, Culprit, Hex, StackEntry, Summary, SummaryException, SummaryHeader, SummaryModule, SummaryTriage, SummaryWarning } from '../summary';
@@ -85,12 +85,25 @@ export interface SearchTask {
  * An open dump. Every method rejects with a KdmpError (code, message, where) when the dump cannot answer. Reads
  * return at most 64 MiB; physical and virtual reads come back shorter when they reach memory the dump does not hold.
  */
+/** A symbol file: a File (its name is used), or named bytes or Blob. */
+export type SymbolFileInput = File | { name: string; data: Blob | Uint8Array };
+
+export type { SymbolFileStatus };
+
 export interface DumpHandle {
   readonly fileSize: bigint;
   /** The dump header's fields with their file offsets. */
   readonly headerFields: HeaderField[];
   /** The summary: the same document as `kdmp-parser --json` (see README.md). */
   summary(): Promise<Summary>;
+  /** Symbol files (PDBs; SYS/EXE/DLL images for modules whose header the dump lacks), read in place: a File or Blob
+   *  is not copied into the wasm heap. Matched by GUID/age (images by TimeDateStamp/SizeOfImage); summary() then
+   *  carries the names. Returns every file's status (unmatched ones have used: false). */
+  addSymbols(files: SymbolFileInput[]): Promise<SymbolFileStatus[]>;
+  /** "symdrv!SymFaultingFunction+0x10" (or module+offset) per address; null outside every module. */
+  symbolize(addresses: bigint[]): Promise<(string | null)[]>;
+  /** "nt!KeBugCheckEx", "symdrv!Function+0x10" -> the address, or null (go-to). */
+  resolveSymbol(expression: string): Promise<bigint | null>;
   readFile(offset: bigint, length: number): Promise<Uint8Array>;
   readPhysical(address: bigint, length: number): Promise<Uint8Array>;
   readVirtual(address: bigint, length: number, options?: { dtb?: bigint }): Promise<Uint8Array>;

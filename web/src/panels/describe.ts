@@ -8,7 +8,13 @@ export function bugcheckTitle(bugcheck: Bugcheck): string {
 
 /** "baddrv.sys+0xabcd (0xfffff8031234abcd)" */
 export function culpritLocation(culprit: Culprit): string {
-  return `${culprit.module}+${culprit.offset} (${culprit.address})`;
+  return `${symbolOr(culprit.symbol, culprit.module, culprit.offset)} (${culprit.address})`;
+}
+
+/** A function's name from the symbols ("symdrv!SymFaultingFunction+0x10") when one covers the address, else
+ *  module+offset as before. */
+export function symbolOr(symbol: string | undefined, module: string, offset: string): string {
+  return symbol && symbol.includes('!') ? symbol : `${module}+${offset}`;
 }
 
 /** Why the culprit is blamed, as a sentence: "The bug check 0xD1 parameter 4 (...) points inside baddrv.sys." */

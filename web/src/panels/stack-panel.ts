@@ -6,6 +6,7 @@ import { formatBytes } from '../format';
 import type { Panel } from '../viewer/context';
 import { el } from '../views/dom';
 import { cell, dataTable, emptyNote, panelPage, row, text, virtualButton } from './ui';
+import { symbolOr } from './describe';
 
 export const stackPanel: Panel = {
   id: 'stack',
@@ -41,7 +42,7 @@ export const stackPanel: Panel = {
     const rows = stack.entries.map((entry) => row([
       cell(virtualButton(context, entry.stackAddress, entry.stackAddress, 'stackAddress')),
       cell(virtualButton(context, entry.value, entry.value, 'stackValue')),
-      cell(`${entry.module}+${entry.offset}`, { field: 'stackSymbol', mono: true }),
+      cell(symbolOr(entry.symbol, entry.module, entry.offset), { field: 'stackSymbol', mono: true }),
       cell(entry.probableReturn ? 'return address' : 'data', { field: 'stackKind' }),
     ], { probable: String(entry.probableReturn) }, entry.probableReturn ? 'stack-return' : 'stack-other'));
 

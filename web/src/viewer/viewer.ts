@@ -56,9 +56,16 @@ interface OpenDump {
   view: PanelId;
   /** The hex view's bookmarks (kept here: a link may bring them before the hex view is first shown). */
   bookmarks: Bookmark[];
+  /** The symbol files already handed to this dump. */
+  symbolsAdded?: Set<File>;
 }
 
+/** Files that are symbols rather than dumps: PDBs and PE images (for modules whose header the dump lacks). */
+const SYMBOL_FILE = /\.(pdb|sys|exe|dll)$/i;
+
 export class Viewer {
+  /** Symbol files dropped or picked during this visit (never stored). */
+  private readonly symbolFiles: File[] = [];
   private readonly openZone: HTMLElement;
   private readonly statusLine: HTMLElement;
   private readonly body: HTMLElement;
@@ -178,8 +185,16 @@ export class Viewer {
     await this.openNamed(await droppedFiles(transfer), hasFolder);
   }
 
-  /** One file opens (unless it came from a folder); several become a table of crashes. */
-  private async openNamed(files: NamedFile[], fromFolder: boolean): Promise<void> {
+  /** One file opens (unless it came from a folder); several become a table of crashes. Symbol files (PDB, SYS, EXE,
+   *  DLL) are kept for this visit and handed to the open dump and to every dump opened after them. */
+  private async openNamed(all: NamedFile[], fromFolder: boolean): Promise<void> {
+    const symbols = all.filter((f) => SYMBOL_FILE.test(f.name));
+    const files = all.filter((f) => !SYMBOL_FILE.test(f.name));
+    for (const s of symbols) if (!this.symbolFiles.includes(s.file)) this.symbolFiles.push(s.file);
+    if (files.length === 0 && symbols.length > 0) {
+      await this.applySymbols();
+      return;
+    }
     if (files.length === 0) {
       if (fromFolder) this.setStatus('The folder holds no files.');
       return;
@@ -231,6 +246,7 @@ export class Viewer {
     }
     const summary = await dump.summary();
     this.show(dump, summary, name);
+    if (this.symbolFiles.length > 0) await this.applySymbols();
     if (record) this.remember({ entry: this.currentEntry, view: this.current!.view }, this.currentEntry === null);
     performance.mark('kdmpview:summary-shown');
     this.setStatus(`Opened ${name}.`);
@@ -501,6 +517,39 @@ export class Viewer {
     // replaceState: moving around a dump should not fill the back button's history.
     if (location.hash !== fragment) history.replaceState(history.state, '', fragment);
     if (this.current) this.ownFragment = { fragment: location.hash, dump: dumpKey(this.current.context.name, this.current.context.summary) };
+  }
+
+  /** Hands the symbol files this dump has not seen yet to it and shows the summary again, with the names; the status
+   *  line says which files matched nothing. */
+  private async applySymbols(): Promise<void> {
+    const open = this.current;
+    if (!open) {
+      this.setStatus(`${this.symbolFiles.length} symbol file(s) kept: they name the modules of the next dump opened.`);
+      return;
+    }
+    open.symbolsAdded ??= new Set();
+    const fresh = this.symbolFiles.filter((f) => !open.symbolsAdded!.has(f));
+    if (fresh.length === 0) return;
+    for (const f of fresh) open.symbolsAdded.add(f);
+    const name = open.context.name;
+    this.setStatus(`Reading ${fresh.length} symbol file(s)…`);
+    let statuses;
+    try {
+      statuses = await open.dump.addSymbols(fresh);
+    } catch (e) {
+      this.setStatus(`The symbol files could not be read: ${e instanceof Error ? e.message : String(e)}`);
+      return;
+    }
+    if (this.current !== open) return;
+    const view = open.view;
+    const added = open.symbolsAdded;
+    open.workspace?.destroy();
+    this.show(open.dump, await open.dump.summary(), name);
+    this.current!.symbolsAdded = added;
+    this.select(view, false);
+    const unmatched = statuses.filter((s) => !s.used).map((s) => s.error ? `${s.name} (${s.error})` : s.name);
+    const used = statuses.length - unmatched.length;
+    this.setStatus(`Symbols: ${used} file(s) matched a module.` + (unmatched.length ? ` Unmatched: ${unmatched.join(', ')}.` : ''));
   }
 
   private async closeCurrent(): Promise<void> {

@@ -10,7 +10,7 @@ import { fromHex, hexToSafeNumber, isHex, toHex } from '../hex';
 import { MAX_PATTERN_BYTES } from '../pattern';
 import {
   WorkerErrorCode, type BytesReply, type OpenBody, type OpenSource, type Progress, type Reply, type ReplyError,
-  type Request, type Requests, type RequestType, type SearchBody,
+  type Request, type Requests, type RequestType, type SearchBody, type SymbolFileBody, type SymbolFileStatus,
 } from '../protocol';
 import { parseSummary } from '../summary';
 import { runSearch, scanFile, SearchFailure, walkFile, walkPhysical, walkPhysicalBytes, walkVirtual, type Walk } from './search';
@@ -40,6 +40,9 @@ export class DumpSession {
   private module: Promise<KdmpModule> | undefined;
   private dump: DumpHandle | undefined;
   private source: SessionSource | undefined;
+  /** The symbol files' sources, closed with the dump; the ones that were neither PDB nor image, by name. */
+  private symbolSources: SessionSource[] = [];
+  private symbolErrors: { name: string; error: string }[] = [];
   /** Running searches by request id: set `cancelled` to stop one. */
   private readonly searches = new Map<number, { cancelled: boolean }>();
   private tail: Promise<unknown> = Promise.resolve();
@@ -115,6 +118,20 @@ export class DumpSession {
           return next.ok ? { ok: true, body: { address: next.address } } : { ok: false, error: next.error };
         }
         case 'fileLayout': return { ok: true, body: { regions: dump.fileLayout() } };
+        case 'addSymbols': return this.addSymbols(dump, request.body.files);
+        case 'symbolize': {
+          const { addresses } = request.body;
+          if (!Array.isArray(addresses) || addresses.length > 100_000 || !addresses.every(isHex)) {
+            return badRequest('symbolize: addresses must be at most 100000 "0x..." values');
+          }
+          return { ok: true, body: { symbols: addresses.map((a) => { const r = dump.symbolize(a); return r.ok ? r.symbol : null; }) } };
+        }
+        case 'resolveSymbol': {
+          const { expression } = request.body;
+          if (typeof expression !== 'string') return badRequest('resolveSymbol: the expression must be a string');
+          const r = dump.resolveSymbol(expression);
+          return r.ok ? { ok: true, body: { address: r.address } } : { ok: false, error: r.error };
+        }
         case 'virtualMemory': {
           const info = dump.virtualMemoryInfo();
           if (!info.ok) return { ok: false, error: info.error };
@@ -160,6 +177,32 @@ export class DumpSession {
       ok: true,
       body: { summary: parseSummary(result.dump.summaryJson()), headerFields: result.dump.headerFields(), fileSize: result.dump.fileSize() },
     };
+  }
+
+  private addSymbols(dump: DumpHandle, files: SymbolFileBody[]): Outcome<'addSymbols'> {
+    if (!Array.isArray(files)) return badRequest('addSymbols: files must be an array');
+    for (const file of files) {
+      let source: SessionSource;
+      try {
+        source = this.makeSource(file.source);
+      } catch (e) {
+        this.symbolErrors.push({ name: String(file.name), error: e instanceof Error ? e.message : String(e) });
+        continue;
+      }
+      const added = dump.addSymbolFile(String(file.name), source);
+      if (added.ok) {
+        this.symbolSources.push(source);
+      } else {
+        source.close?.();
+        this.symbolErrors.push({ name: String(file.name), error: added.error.message });
+      }
+    }
+    const summary = parseSummary(dump.summaryJson());
+    const statuses: SymbolFileStatus[] = [
+      ...dump.symbolFiles().map((f) => ({ name: f.name, kind: f.kind, used: f.used })),
+      ...this.symbolErrors.map((f) => ({ name: f.name, kind: null, used: false, error: f.error })),
+    ];
+    return { ok: true, body: { summary, files: statuses } };
   }
 
   /** One read request: split into binding calls of at most 16 MiB, stopping where a call comes back short. */
@@ -256,6 +299,8 @@ export class DumpSession {
   private close(): void {
     this.dump?.delete();
     this.dump = undefined;
+    for (const s of this.symbolSources.splice(0)) s.close?.();
+    this.symbolErrors = [];
     this.source?.close?.();
     this.source = undefined;
   }
