@@ -60,7 +60,8 @@ describe('many dumps at once (2)', () => {
     await openFolder();
     const cores = await page.evaluate(() => navigator.hardwareConcurrency);
     expect(workers).toBeGreaterThanOrEqual(1);
-    expect(workers).toBeLessThanOrEqual(Math.min(11, cores, 8));
+    // The pool (one of its workers may be the spare the page keeps ready), and the next spare.
+    expect(workers).toBeLessThanOrEqual(Math.min(11, cores, 8) + 1);
     const names = await rows().locator('[data-field="file"] button').evaluateAll((b) => b.map((x) => x.getAttribute('title') ?? x.textContent));
     expect(names).toContain('Minidump/older/system-culprit-ip.dmp');
     expect(names).toContain('Minidump/notes.bin');
