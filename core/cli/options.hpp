@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "kdmp/native_source.hpp"
 #include "kdmp/result.hpp"
@@ -23,8 +24,11 @@ struct Options {
   std::optional<uint64_t> dtb;
   FileReaderKind reader = FileReaderKind::Mmap;
   bool modules = false;
+  bool processes = false;
   bool layout = false;
   bool json = false;
+  // Symbols (issue 12): --symbols PATH, repeatable, searched before _NT_SYMBOL_PATH (see symbol_path.hpp).
+  std::vector<std::string> symbol_paths;
   bool help = false;
   bool version = false;
 };

@@ -30,7 +30,7 @@ ModuleList triage_modules(const TriageDump& triage) {
 
 }  // namespace
 
-Analysis analyze(Dump& dump) {
+Analysis analyze(Dump& dump, const AnalysisOptions& options) {
   Analysis a;
   const DumpHeader& header = dump.header();
 
@@ -68,6 +68,8 @@ Analysis analyze(Dump& dump) {
   const CulpritEvidence evidence =
       culprit_evidence(header, a.context ? &*a.context : nullptr, a.exception ? &*a.exception : nullptr);
   a.culprit = find_culprit(evidence, a.modules.modules, a.stack.entries);
+  a.symbols = load_module_symbols(vm.ok() ? vm->get() : nullptr, a.modules.modules, options.symbols);
+  a.warnings.insert(a.warnings.end(), a.symbols.warnings.begin(), a.symbols.warnings.end());
   return a;
 }
 

@@ -117,9 +117,48 @@ void write_physical_memory(JsonWriter& j, const Dump& dump) {
 }
 
 
-void write_modules(JsonWriter& j, const std::vector<Module>& modules) {
+void write_image(JsonWriter& j, const ModuleImage* mi) {
+  j.key("image").begin_object();
+  j.key("headerPresent").boolean(mi && mi->header_present);
+  j.key("fromFile").boolean(mi && mi->image_from_file);
+  const PeImage* img = mi && mi->image ? &*mi->image : nullptr;
+  j.key("timeDateStampIsHash").boolean(img && img->time_date_stamp_is_hash);
+  j.key("pdb");
+  if (img && img->codeview) {
+    j.begin_object();
+    j.key("name").string(img->codeview->pdb_name);
+    j.key("guid").string(img->codeview->guid.text());
+    j.key("age").unsigned_number(img->codeview->age);
+    j.end_object();
+  } else {
+    j.null();
+  }
+  j.key("version");
+  if (img && img->version) {
+    const PeVersion& v = *img->version;
+    j.begin_object();
+    j.key("fileVersion").string(v.file_version);
+    j.key("productVersion").string(v.product_version);
+    j.key("companyName").string(v.company_name);
+    j.key("fileDescription").string(v.file_description);
+    j.key("productName").string(v.product_name);
+    j.end_object();
+  } else {
+    j.null();
+  }
+  j.end_object();
+}
+
+std::string symbol_text(const Symbolizer& symbols, uint64_t address) {
+  auto name = symbols.symbolize(address);
+  return name ? name->text() : std::string();
+}
+
+void write_modules(JsonWriter& j, const std::vector<Module>& modules, const ModuleSymbols& symbols) {
   j.key("modules").begin_array();
-  for (const Module& m : modules) {
+  for (size_t i = 0; i < modules.size(); ++i) {
+    const Module& m = modules[i];
+    const ModuleImage* mi = i < symbols.images.size() ? &symbols.images[i] : nullptr;
     j.begin_object();
     j.key("name").string(m.name);
     j.key("path").string(m.path);
@@ -128,12 +167,14 @@ void write_modules(JsonWriter& j, const std::vector<Module>& modules) {
     j.key("checksum").hex(m.checksum);
     j.key("timestamp").hex(m.timestamp);
     j.key("kind").string(module_kind_name(m.kind));
+    write_image(j, mi);
+    j.key("symbols").string(symbol_source_name(mi ? mi->symbols : SymbolSource::None));
     j.end_object();
   }
   j.end_array();
 }
 
-void write_culprit(JsonWriter& j, const Culprit& c) {
+void write_culprit(JsonWriter& j, const Culprit& c, const Symbolizer& symbols) {
   j.key("culprit");
   if (!c.module) {
     j.null();
@@ -144,11 +185,12 @@ void write_culprit(JsonWriter& j, const Culprit& c) {
   j.key("base").hex(c.module->base);
   j.key("address").hex(c.address);
   j.key("offset").hex(c.offset);
+  j.key("symbol").string(symbol_text(symbols, c.address));
   j.key("reason").string(c.reason);
   j.end_object();
 }
 
-void write_stack(JsonWriter& j, const StackScan& stack) {
+void write_stack(JsonWriter& j, const StackScan& stack, const Symbolizer& symbols) {
   j.key("stack").begin_object();
   j.key("start").hex(stack.start);
   j.key("bytesRead").unsigned_number(stack.bytes_read);
@@ -159,6 +201,7 @@ void write_stack(JsonWriter& j, const StackScan& stack) {
     j.key("value").hex(e.value);
     j.key("module").string(e.module);
     j.key("offset").hex(e.offset);
+    j.key("symbol").string(symbol_text(symbols, e.value));
     j.key("probableReturn").boolean(e.probable_return);
     j.end_object();
   }
@@ -335,7 +378,9 @@ void write_warnings(JsonWriter& j, const std::vector<Warning>& warnings) {
 }  // namespace
 
 std::string summary_json(Dump& dump, const SummaryOptions& options) {
-  const Analysis analysis = analyze(dump);
+  AnalysisOptions analysis_options;
+  analysis_options.symbols = options.symbols;
+  const Analysis analysis = analyze(dump, analysis_options);
   JsonWriter j(options.pretty);
   j.begin_object();
   j.key("tool").begin_object().key("name").string(kToolName).key("version").string(kToolVersion).end_object();
@@ -345,11 +390,11 @@ std::string summary_json(Dump& dump, const SummaryOptions& options) {
   write_context(j, analysis.context);
   write_exception(j, analysis.exception, analysis.exception_source);
   write_physical_memory(j, dump);
-  write_modules(j, analysis.modules.modules);
-  write_culprit(j, analysis.culprit);
+  write_modules(j, analysis.modules.modules, analysis.symbols);
+  write_culprit(j, analysis.culprit, analysis.symbols.symbolizer);
   write_crashing(j, analysis.processes);
   write_processes(j, analysis.processes);
-  write_stack(j, analysis.stack);
+  write_stack(j, analysis.stack, analysis.symbols.symbolizer);
   write_triage(j, dump.triage());
   std::vector<Warning> warnings = dump.warnings();
   warnings.insert(warnings.end(), analysis.warnings.begin(), analysis.warnings.end());

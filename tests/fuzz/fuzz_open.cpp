@@ -13,6 +13,8 @@
 #include "kdmp/file_layout.hpp"
 #include "kdmp/le.hpp"
 #include "kdmp/next_mapped.hpp"
+#include "kdmp/pdb.hpp"
+#include "kdmp/pe_image.hpp"
 #include "kdmp/summary.hpp"
 
 namespace {
@@ -59,10 +61,41 @@ void read_and_check(kdmp::Dump& dump, std::span<const uint8_t> file, uint64_t gp
   }
 }
 
+// The input as a PDB (MSF magic) or a PE image file ("MZ"): open, index, look up; errors must say something.
+void symbols_file(std::span<const uint8_t> file) {
+  if (kdmp::is_pdb(file)) {
+    auto pdb = kdmp::Pdb::open(std::make_unique<kdmp::MemorySource>(file));
+    if (!pdb.ok()) {
+      check(!pdb.error().message.empty());
+      return;
+    }
+    auto table = pdb->index_symbols();
+    if (!table.ok()) return;
+    for (const kdmp::SymbolEntry& e : table->entries()) {
+      auto hit = table->find(e.rva);
+      check(hit.has_value() && hit->rva <= e.rva);
+    }
+    return;
+  }
+  kdmp::MemorySource source(file);
+  auto image = kdmp::read_image_file(source);
+  if (!image.ok()) {
+    check(!image.error().message.empty());
+    return;
+  }
+  for (size_t i = 1; i < image->runtime_functions.size(); ++i) {
+    check(image->runtime_functions[i - 1].begin <= image->runtime_functions[i].begin);
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::span<const uint8_t> file(data, size);
+  if (size >= 2 && ((data[0] == 'M' && data[1] == 'Z') || kdmp::is_pdb(file))) {
+    symbols_file(file);
+    return 0;
+  }
   kdmp::OpenOptions options;
   options.cache.block_size = 4096;
   options.cache.budget = 64 * 1024;

@@ -10,6 +10,7 @@
 #include "kdmp/culprit.hpp"
 #include "kdmp/dump.hpp"
 #include "kdmp/exception.hpp"
+#include "kdmp/module_symbols.hpp"
 #include "kdmp/modules.hpp"
 #include "kdmp/processes.hpp"
 #include "kdmp/stack.hpp"
@@ -27,8 +28,15 @@ struct Analysis {
   StackScan stack;
   Culprit culprit;
   std::vector<Warning> warnings;  // why a part is missing (no context, no virtual memory, ...) plus the stack's
+  // Per module (in modules.modules' order): its PE image and symbol source; the symbolizer over all of them.
+  // Its warnings (pdb-mismatch, ...) are in `warnings` too.
+  ModuleSymbols symbols;
 };
 
-Analysis analyze(Dump& dump);
+struct AnalysisOptions {
+  SymbolProvider* symbols = nullptr;  // PDBs and image files; none: images in the dump and their exports only
+};
+
+Analysis analyze(Dump& dump, const AnalysisOptions& options = {});
 
 }  // namespace kdmp
