@@ -42,12 +42,20 @@ export interface SummaryModule {
   timestamp: Hex;
   /** kdmp::module_kind_name: "kernel", "user", ... */
   kind: string;
-  /** The image's version resource, when the symbols work read it from the dump (absent until then). */
-  fileVersion?: string;
-  companyName?: string;
-  /** True when the image's debug directory has a REPRO entry: `timestamp` is then a hash of the content, not a time
-   *  (absent until the symbols work reads the debug directory). */
-  reproducible?: boolean;
+  /** What the image's PE headers in the dump (or the image file) say; absent from summaries of older versions. */
+  image?: SummaryModuleImage;
+  /** Where the module's symbols came from ("none", ...). */
+  symbols?: string;
+}
+
+export interface SummaryModuleImage {
+  headerPresent: boolean;
+  fromFile: boolean;
+  /** The debug directory has a REPRO entry: `timestamp` is a hash of the image's content, not a link time. */
+  timeDateStampIsHash: boolean;
+  pdb: { name: string; guid: string; age: number } | null;
+  /** The version resource, when its pages are in the dump. */
+  version: { fileVersion: string; productVersion: string; companyName: string; fileDescription: string; productName: string } | null;
 }
 
 export interface Culprit {
