@@ -16,7 +16,7 @@ describe('crashReport', () => {
     expect(lines).toContain('Crash time:    2024-03-01 12:34:56.789 UTC');
     expect(lines).toContain('Windows:       Windows 10 2004 (build 19041)');
     expect(lines).toContain('Machine:       AMD64 (0x8664), 4 processors');
-    expect(lines).toContain('Dump type:     Full (1), 328.0 KiB (0x52000)');
+    expect(lines).toContain('Dump type:     Full (1), 420.0 KiB (0x69000)');
   });
 
   it('names the bug check and its parameters with their meanings', () => {
