@@ -8,7 +8,7 @@
 namespace kdmp::cli {
 
 std::string usage() {
-  return "Usage: kdmp-parser [OPTIONS] DUMP_PATH\n"
+  return "Usage: kdmp-parser [OPTIONS] DUMP_PATH...\n"
          "\n"
          "Options:\n"
          "      --dump-headers         Dump the dump headers\n"
@@ -22,7 +22,9 @@ std::string usage() {
          "      --modules              Dump the list of kernel and user modules\n"
          "      --processes            Dump the crashing thread and process, then every process and its threads\n"
          "      --layout               Dump the file's structures (header, run list, bitmap, page data, ...)\n"
-         "      --json                 Print the summary as one JSON document\n"
+         "      --json                 Print the summary as one JSON document; with several paths or a folder\n"
+         "                             (walked), one summary per line (NDJSON), a file that fails as an error line\n"
+         "      --jobs N               --json over several dumps: read N at a time (default: the cores)\n"
          "      --symbols PATH         Symbol path: folders and srv*CACHE*URL, ';'-separated; searched before\n"
          "                             _NT_SYMBOL_PATH (names in --json and --modules)\n"
          "  -h, --help                 Print help\n"
@@ -108,19 +110,25 @@ Result<Options> parse_options(int argc, char** argv) {
       o.layout = true;
     } else if (a == "--json") {
       o.json = true;
+    } else if (is("--jobs", "--jobs") || a == "-j") {
+      auto v = value(a == "-j" ? "-j" : "--jobs");
+      const auto n = v ? parse_number("0n" + *v) : std::nullopt;
+      if (!n || *n == 0 || *n > 256) return bad("--jobs takes a number from 1 to 256");
+      o.jobs = static_cast<unsigned>(*n);
     } else if (is("--symbols", "--symbols")) {
       auto v = value("--symbols");
       if (!v || v->empty()) return bad("--symbols needs a path");
       o.symbol_paths.push_back(*v);
     } else if (!a.empty() && a[0] == '-') {
       return bad("unknown option " + a);
-    } else if (o.dump_path.empty()) {
-      o.dump_path = a;
     } else {
-      return bad("unexpected argument " + a);
+      if (o.dump_path.empty()) o.dump_path = a;
+      o.paths.push_back(a);
     }
   }
   if (o.dump_path.empty() && !o.help && !o.version) return bad("missing DUMP_PATH");
+  if (o.paths.size() > 1 && !o.json) return bad("several DUMP_PATHs need --json (one summary per line)");
+  if (o.jobs && !o.json) return bad("--jobs goes with --json");
   return o;
 }
 
