@@ -147,6 +147,49 @@ describe('registers and exception', () => {
     expect(await field(registers, 'register-cpsr-flags').textContent()).toBe('Z C, EL1h');
   });
 
+  it('shows the header\'s context at the bug check and, beside it, the context at the fault', async () => {
+    await open('system-x64-fault-context.dmp');
+    const expected = summaryOf('system-x64-fault-context.dmp');
+    const registers = await showTab('registers');
+    const columns = await registers.locator('.register-context h3').allTextContents();
+    expect(columns).toEqual(['At the bug check', 'At the fault']);
+    expect(await field(registers, 'register-rip').textContent()).toBe(expected.context!['rip']);
+    expect(await field(registers, 'register-rip-symbol').textContent()).toBe('ntoskrnl.exe+0x3f9c40');
+    expect(await field(registers, 'fault-register-rip').textContent()).toBe(expected.faultingContext!.registers['rip']);
+    expect(await field(registers, 'fault-register-rip-symbol').textContent()).toBe('baddrv.sys+0xabcd');
+    expect(await field(registers, 'faultingContextSource').textContent()).toBe('bug check 0x1000007E parameter 4 (context record)');
+
+    const stack = await showTab('stack');
+    expect(await field(stack, 'stackFaultPointer').textContent()).toBe(expected.stack.faultingStackPointer);
+    const marker = field(stack, 'stackFaultMarker');
+    expect(await marker.textContent()).toContain(`${expected.stack.faultingStackPointer}: the stack pointer at the fault`);
+    // The kernel's return addresses between KeBugCheckEx and the fault come before the marker, baddrv.sys after it.
+    const rows = await stack.locator('tbody tr:not([hidden])').evaluateAll((trs) => trs.map((tr) => tr.textContent ?? ''));
+    const at = rows.findIndex((r) => r.includes('the stack pointer at the fault'));
+    expect(rows.slice(0, at).some((r) => r.includes('ntoskrnl.exe+0x40f4e1'))).toBe(true);
+    expect(rows.slice(at).some((r) => r.includes('baddrv.sys+0x1234'))).toBe(true);
+  });
+
+  it('orders 32-bit ARM registers from pc, drops the Thumb bit in module+offset and decodes the CPSR', async () => {
+    await open('system-arm.dmp');
+    const registers = await showTab('registers');
+    const names = await registers.locator('tbody tr').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset['register']));
+    expect(names.slice(0, 6)).toEqual(['pc', 'sp', 'r11', 'lr', 'r0', 'r1']);
+    expect(await field(registers, 'register-pc-symbol').textContent()).toBe('baddrv.sys+0xabcc');
+    expect(await field(registers, 'register-lr').textContent()).toBe('0x9a101235');
+    expect(await field(registers, 'register-lr-symbol').textContent()).toBe('baddrv.sys+0x1234');
+    expect(await field(registers, 'register-cpsr-flags').textContent()).toBe('C, Thumb state, supervisor mode');
+    const crash = t.page.locator('[data-panel="crash"]');
+    expect(await field(crash, 'machine').textContent()).toBe('ARM (0x1c4)');
+  });
+
+  it('says a dump written on request blames nothing', async () => {
+    await open('system-arm-on-request.dmp');
+    const crash = t.page.locator('[data-panel="crash"]');
+    expect(await field(crash, 'bugcheckName').textContent()).toBe('NO_BUG_CHECK');
+    expect(await field(crash, 'culpritModule').textContent()).toBe('nothing: the dump was written on request');
+  });
+
   it('explains the access violation', async () => {
     await open('sample.dmp');
     const exception = await showTab('exception');

@@ -142,6 +142,19 @@ describe('an open dump', () => {
     expect(exportedRest).toEqual(cliRest);
   });
 
+  it('exports faultingContext and the stack from the lowest saved address, as the CLI prints them', async () => {
+    const { page } = t;
+    await openFixtures(page, 'triage-arm.dmp');
+    await poll(() => page.locator('[data-field="culpritModule"]').textContent()).toBe('baddrv.sys');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-action="export-json"]').click()]);
+    const exported = JSON.parse(readFileSync((await download.path())!, 'utf8')) as Record<string, unknown>;
+    const cli = cliSummary(fixture('triage-arm.dmp'));
+    const { tool: _a, file: _f, ...exportedRest } = exported;
+    const { tool: _b, file: _c, ...cliRest } = cli;
+    expect(exportedRest).toEqual(cliRest);
+    expect(exportedRest['faultingContext']).toMatchObject({ source: 'bug check 0x1000007E parameter 4 (context record)' });
+  });
+
   it('copies a plain-text crash report for a ticket', async () => {
     const { page } = t;
     await openFixtures(page, 'sample.dmp');

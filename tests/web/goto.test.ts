@@ -82,7 +82,7 @@ describe('parseGoto', () => {
     expect(go('+0x100')).toBe(0xfffff80312340200n);
     expect(go('-10')).toBe(0xfffff803123400f0n);
     expect(go('- 0n16')).toBe(0xfffff803123400f0n);
-    expect(go('+0x100', { cursor: 0x40n, limit: 0x52000n })).toBe(0x140n);
+    expect(go('+0x100', { cursor: 0x40n, limit: 0x69000n })).toBe(0x140n);
   });
 
   it('takes a bare word that is both hex and a name as the number, as WinDbg does', () => {

@@ -10,16 +10,37 @@ export interface Summary {
   file?: string;
   header: SummaryHeader;
   bugcheck: Bugcheck;
-  /** The crashing CPU's registers by lower-case name ("rax", "rip", ...; "x0", "pc", ...; "eax", "eip", ...). */
+  /** The dump header's CONTEXT, the crashing CPU at the bug check, by lower-case register name ("rax", "rip", ...;
+   *  ARM64 "x0", "pc", ...; x86 "eax", "eip", ...; ARM "r0" ... "r12", "sp", "lr", "pc", "cpsr", "fpscr", "d0" ...). */
   context: Record<string, Hex> | null;
+  /** The CPU at the fault, when the bug check points to it (a CONTEXT record, a trap frame); null otherwise. */
+  faultingContext: FaultingContext | null;
   exception: SummaryException | null;
   physicalMemory: { pages: number; ranges: { base: Hex; pages: number }[] };
   modules: SummaryModule[];
   culprit: Culprit | null;
-  stack: { start: Hex; bytesRead: number; entries: StackEntry[] };
+  stack: SummaryStack;
   /** Triage dumps (DumpType 4) only. */
   triage?: SummaryTriage;
   warnings: SummaryWarning[];
+}
+
+export interface FaultingContext {
+  /** Where it comes from, e.g. "bug check 0x1000007E parameter 4 (context record)" or "... parameter 2 (trap frame)". */
+  source: string;
+  /** The virtual address the record was read from. */
+  address: Hex;
+  /** Registers by lower-case name, as in `context` (a trap frame keeps fewer). */
+  registers: Record<string, Hex>;
+}
+
+export interface SummaryStack {
+  /** The lowest saved stack address the scan starts from: the header context's stack pointer, or TopOfStack. */
+  start: Hex;
+  bytesRead: number;
+  /** The faulting context's stack pointer: entries below it lie between the bug check and the fault. */
+  faultingStackPointer: Hex | null;
+  entries: StackEntry[];
 }
 
 export interface SummaryException {

@@ -10,6 +10,7 @@
 #include "kdmp/culprit.hpp"
 #include "kdmp/dump.hpp"
 #include "kdmp/exception.hpp"
+#include "kdmp/faulting_context.hpp"
 #include "kdmp/module_symbols.hpp"
 #include "kdmp/modules.hpp"
 #include "kdmp/processes.hpp"
@@ -19,13 +20,14 @@
 namespace kdmp {
 
 struct Analysis {
-  std::optional<Context> context;
+  std::optional<Context> context;  // always the header's CONTEXT: the state at the bug check
+  std::optional<FaultingContext> faulting_context;  // the state at the fault, when the bug check points to it
   std::optional<ExceptionRecord> exception;  // the crash's exception (crash_exception): the header's, or the record
                                              // a bug check parameter points to
   std::string exception_source;              // "header", "bug check 0x1000007E parameter 3 (exception record)"
   ModuleList modules;  // kernel and user modules, sorted by base; their warnings included
   ProcessReport processes;  // the crashing CPU, thread and process; every process of a full/kernel dump
-  StackScan stack;
+  StackScan stack;  // from the lowest saved stack address (header context's stack pointer, or TopOfStack) up
   Culprit culprit;
   std::vector<Warning> warnings;  // why a part is missing (no context, no virtual memory, ...) plus the stack's
   // Per module (in modules.modules' order): its PE image and symbol source; the symbolizer over all of them.

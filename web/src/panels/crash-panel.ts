@@ -20,7 +20,7 @@ function headline(summary: Summary): HTMLElement {
     text(')'),
   ]);
   return el('header', { className: 'crash-headline' }, [
-    el('p', { className: 'crash-kicker', text: 'Windows stopped with the bug check' }),
+    el('p', { className: 'crash-kicker', text: BigInt(bugcheck.code) === 0n ? 'Windows did not stop: no bug check' : 'Windows stopped with the bug check' }),
     title,
     el('p', { className: 'crash-description', text: bugcheck.description || 'Microsoft documents no description for this bug check code.', data: { field: 'bugcheckDescription' } }),
   ]);
@@ -28,6 +28,13 @@ function headline(summary: Summary): HTMLElement {
 
 function culpritBlock(context: ViewerContext): HTMLElement {
   const culprit = context.summary.culprit;
+  if (!culprit && BigInt(context.summary.bugcheck.code) === 0n) {
+    // Bug check 0: nothing crashed, so nothing is blamed.
+    return block('Probably caused by', [
+      el('p', { className: 'crash-culprit-name', text: 'nothing: the dump was written on request', data: { field: 'culpritModule' } }),
+      el('p', { className: 'panel-intro', text: 'A debugger (.dump) or a live dump wrote this file while Windows kept running; no driver is blamed.' }),
+    ], 'crash-culprit crash-culprit-none');
+  }
   if (!culprit) {
     return block('Probably caused by', [
       el('p', { className: 'crash-culprit-name', text: 'not found: no loaded module holds the blamed address', data: { field: 'culpritModule' } }),
