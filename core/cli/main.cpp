@@ -1,12 +1,17 @@
 // kdmp-parser: the command-line face of the core. Same options as the parser example of kdmp-parser-rs,
 // plus --json (the summary schema shared with the wasm binding and the web export).
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <string>
+#include <system_error>
+#include <thread>
 
 #include "kdmp/dump.hpp"
 #include "kdmp/native_source.hpp"
 #include "kdmp/summary.hpp"
+#include "batch.hpp"
 #include "options.hpp"
 #include "print.hpp"
 #include "symbol_path.hpp"
@@ -27,6 +32,24 @@ int main(int argc, char** argv) {
     return 0;
   }
 
+  // --symbols entries first, then _NT_SYMBOL_PATH, as debuggers search them.
+  kdmp::cli::SymbolPath symbols;
+  for (const std::string& p : opt.symbol_paths) symbols.append(kdmp::cli::SymbolPath::parse(p));
+  if (const char* env = std::getenv("_NT_SYMBOL_PATH"); env && *env) symbols.append(kdmp::cli::SymbolPath::parse(env));
+  kdmp::SymbolProvider* provider = symbols.empty() ? nullptr : &symbols;
+
+  // --json over several dumps (several paths, a folder, or --jobs): one line each, read in parallel.
+  std::error_code ec;
+  if (opt.json && (opt.paths.size() > 1 || opt.jobs || std::filesystem::is_directory(opt.dump_path, ec))) {
+    const auto files = kdmp::cli::collect_dump_paths(opt.paths);
+    const unsigned jobs = opt.jobs.value_or(std::max(1u, std::thread::hardware_concurrency()));
+    const size_t failed = kdmp::cli::run_batch(files, jobs, opt.reader, provider, stdout);
+    for (const kdmp::Warning& w : symbols.warnings()) {
+      std::fprintf(stderr, "kdmp-parser: warning: %s: %s\n", w.code.c_str(), w.message.c_str());
+    }
+    return failed == 0 ? 0 : 1;
+  }
+
   auto source = kdmp::open_file_source(opt.dump_path, opt.reader);
   if (!source.ok()) {
     std::fprintf(stderr, "kdmp-parser: %s\n", source.error().message.c_str());
@@ -38,11 +61,6 @@ int main(int argc, char** argv) {
                  kdmp::error_code_name(dump.error().code));
     return 1;
   }
-  // --symbols entries first, then _NT_SYMBOL_PATH, as debuggers search them.
-  kdmp::cli::SymbolPath symbols;
-  for (const std::string& p : opt.symbol_paths) symbols.append(kdmp::cli::SymbolPath::parse(p));
-  if (const char* env = std::getenv("_NT_SYMBOL_PATH"); env && *env) symbols.append(kdmp::cli::SymbolPath::parse(env));
-  kdmp::SymbolProvider* provider = symbols.empty() ? nullptr : &symbols;
   int status = 0;
   if (opt.json) {
     kdmp::SummaryOptions so;

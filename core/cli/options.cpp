@@ -24,13 +24,14 @@ std::string not_empty(const std::string& value) { return value.empty() ? "needs 
 
 // What the declarations fill in, before the values are checked and converted.
 struct Words {
-  std::string mem, len, dtb, reader = "mmap";
+  std::string mem, len, dtb, reader = "mmap", jobs;
 };
 
 void declare(CLI::App& app, Options& o, Words& w) {
   app.set_help_flag("-h,--help", "Print help");
   app.set_version_flag("-V,--version", std::string("kdmp-parser ") + kVersion, "Print version");
-  app.add_option("DUMP_PATH", o.dump_path, "The dump path")->required();
+  // Several paths (or folders) with --json: one summary per line.
+  app.add_option("DUMP_PATH", o.paths, "The dump path; with --json, several paths or folders")->required();
   app.add_flag("--dump-headers", o.dump_headers, "Dump the dump headers");
   app.add_flag("-c,--context-record", o.context_record, "Dump the context record (the dump header's CONTEXT)");
   app.add_flag("-e,--exception-record", o.exception_record, "Dump the exception record");
@@ -44,7 +45,10 @@ void declare(CLI::App& app, Options& o, Words& w) {
   app.add_flag("--modules", o.modules, "Dump the list of kernel and user modules");
   app.add_flag("--processes", o.processes, "Dump the crashing thread and process, then every process and its threads");
   app.add_flag("--layout", o.layout, "Dump the file's structures (header, run list, bitmap, page data, ...)");
-  app.add_flag("--json", o.json, "Print the summary as one JSON document");
+  app.add_flag("--json", o.json, "Print the summary as one JSON document; with several paths or a folder (walked), "
+                                 "one summary per line (NDJSON), a file that fails as an error line");
+  app.add_option("-j,--jobs", w.jobs, "--json over several dumps: read N at a time (default: the cores)")
+      ->type_name("N")->transform(drop_equals);
   // Repeatable, one path a time: `--symbols A --symbols B`.
   app.add_option("--symbols", o.symbol_paths, "Symbol path: folders and srv*CACHE*URL, ';'-separated; searched "
                                               "before _NT_SYMBOL_PATH (names in --json and --modules)")
@@ -117,6 +121,14 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
   }
   if (w.reader != "mmap" && w.reader != "file") return bad("--reader takes mmap or file, not " + w.reader);
   o.reader = w.reader == "file" ? FileReaderKind::File : FileReaderKind::Mmap;
+  if (app->count("--jobs") > 0) {
+    const auto n = parse_number("0n" + w.jobs);
+    if (!n || *n == 0 || *n > 256) return bad("--jobs takes a number from 1 to 256, not " + w.jobs);
+    o.jobs = static_cast<unsigned>(*n);
+  }
+  if (!o.paths.empty()) o.dump_path = o.paths.front();
+  if (o.paths.size() > 1 && !o.json) return bad("several DUMP_PATHs need --json (one summary per line)");
+  if (o.jobs && !o.json) return bad("--jobs goes with --json");
   return o;
 }
 

@@ -13,7 +13,9 @@ namespace kdmp::cli {
 inline constexpr const char* kVersion = "0.1.0";
 
 struct Options {
-  std::string dump_path;
+  std::string dump_path;           // the first DUMP_PATH
+  std::vector<std::string> paths;  // every DUMP_PATH (several, or folders: --json writes one line per dump)
+  std::optional<unsigned> jobs;    // --jobs N: dumps read at a time by --json over several
   bool dump_headers = false;
   bool context_record = false;
   bool exception_record = false;

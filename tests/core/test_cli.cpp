@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "catalog.hpp"
 
@@ -172,4 +173,38 @@ TEST_CASE("kdmp-parser errors", "[cli]") {
   CHECK(r.status == 1);
   CHECK_THAT(r.out, Catch::Contains("user-mode minidump"));
   CHECK_THAT(run_cli("-V").out, Catch::StartsWith("kdmp-parser 0.1.0"));
+}
+
+TEST_CASE("kdmp-parser --json over folders and many paths writes one line per dump, in parallel", "[cli]") {
+  namespace fs = std::filesystem;
+  // A folder with a dump, and a subfolder with a triage dump and a file that is no dump; a dump named on its own.
+  const fs::path dir = fs::path(fixture("sample.dmp")).parent_path() / "fleet";
+  fs::create_directories(dir / "sub");
+  fs::copy_file(fixture("sample.dmp"), dir / "a.dmp", fs::copy_options::overwrite_existing);
+  fs::copy_file(fixture("triage64.dmp"), dir / "sub" / "b.dmp", fs::copy_options::overwrite_existing);
+  fs::copy_file(fixture("not-a-dump.bin"), dir / "sub" / "c.bin", fs::copy_options::overwrite_existing);
+  auto r = run_cli("--json --jobs 3 " + dir.string() + " " + fixture("system-x86.dmp") + " " + (dir / "missing.dmp").string());
+  CHECK(r.status == 1);  // some files could not be read; their errors are lines too
+  std::vector<std::string> lines;
+  for (size_t at = 0, end; (end = r.out.find('\n', at)) != std::string::npos; at = end + 1) lines.push_back(r.out.substr(at, end - at));
+  REQUIRE(lines.size() == 5);
+  auto line_of = [&](const std::string& file) {
+    const std::string key = "\"file\":\"" + file + "\"";
+    for (const auto& l : lines) if (l.find(key) != std::string::npos) return l;
+    return std::string();
+  };
+  const auto a = line_of((dir / "a.dmp").string());
+  CHECK_THAT(a, Catch::StartsWith("{\"tool\":"));
+  CHECK_THAT(a, Catch::Contains("\"culprit\":{\"module\":\"baddrv.sys\""));
+  CHECK_THAT(line_of((dir / "sub" / "b.dmp").string()), Catch::Contains("\"triage\":{"));
+  CHECK_THAT(line_of(fixture("system-x86.dmp")), Catch::Contains("\"bugcheck\":{"));
+  CHECK_THAT(line_of((dir / "sub" / "c.bin").string()), Catch::Contains("\"error\":{\"code\":\"not-a-dump\""));
+  CHECK_THAT(line_of((dir / "missing.dmp").string()), Catch::Contains("\"error\":{\"code\":"));
+  for (const auto& l : lines) {
+    CHECK_THAT(l, Catch::StartsWith("{"));
+    CHECK_THAT(l, Catch::EndsWith("}"));
+  }
+  // One file as before: one pretty document.
+  CHECK_THAT(run_cli("--json " + fixture("sample.dmp")).out, Catch::StartsWith("{\n"));
+  CHECK(run_cli("--json --jobs 0 " + fixture("sample.dmp")).status == 2);
 }

@@ -3,6 +3,7 @@
 // a minidump's triage data, and a damaged dump's warnings in plain words.
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { formatBytes, formatHexSize } from '../../web/src/format';
 import type { Summary } from '../../web/src/summary';
 import { cliSummary, fixture } from '../wasm/support';
 import { openFixtures, poll, useViewerPage } from './harness';
@@ -53,7 +54,7 @@ describe('what crashed', () => {
     expect(await field(crash, 'machine').textContent()).toBe(`${expected.header.machineName} (${expected.header.machineImageType})`);
     expect(await field(crash, 'numberProcessors').textContent()).toBe(String(expected.header.numberProcessors));
     expect(await field(crash, 'dumpType').textContent()).toBe(`${expected.header.dumpTypeName} (${expected.header.dumpType})`);
-    expect(await field(crash, 'fileSize').textContent()).toBe('420.0 KiB (0x69000)');
+    expect(await field(crash, 'fileSize').textContent()).toBe(formatHexSize(expected.header.fileSize));
     expect(await field(crash, 'directoryTableBase').textContent()).toBe(expected.header.directoryTableBase);
     expect(await crash.locator('.crash-warnings').count()).toBe(0);
   });
@@ -314,13 +315,17 @@ describe('the memory map tab', () => {
     const blocks = memory.locator('.memory-block');
     expect(await blocks.count()).toBe(physicalMemory.ranges.length);
     expect(await blocks.evaluateAll((all) => all.map((b) => (b as HTMLElement).dataset['base']))).toEqual(physicalMemory.ranges.map((r) => r.base));
-    expect(await blocks.first().getAttribute('title')).toBe('0x100000 \u2013 0x12afff: 43 pages (172.0 KiB)');
-    // Positioned through the CSSOM: 0x100000 of 0x43c000 is 23.6%; the gap up to 0x400000 stays empty.
+    // The ranges as the CLI lists them (sample.dmp: 0x100000 and 0x400000, sizes from the fixture writer).
+    const ranges = physicalMemory.ranges.map((r) => ({ base: BigInt(r.base), end: BigInt(r.base) + BigInt(r.pages) * 0x1000n, pages: r.pages }));
+    const top = ranges.at(-1)!.end;
+    expect(ranges[0]!.base).toBe(0x100000n);
+    expect(await blocks.first().getAttribute('title')).toBe(`0x100000 \u2013 0x${(ranges[0]!.end - 1n).toString(16)}: ${ranges[0]!.pages} pages (${formatBytes(ranges[0]!.end - ranges[0]!.base)})`);
+    // Positioned through the CSSOM: each block starts at base / top of the bar; the gap up to 0x400000 stays empty.
     const boxes = await blocks.evaluateAll((all) => all.map((b) => ({ left: (b as HTMLElement).style.left, width: (b as HTMLElement).style.width })));
-    expect(parseFloat(boxes[0]!.left)).toBeCloseTo(23.62, 1);
-    expect(parseFloat(boxes[1]!.left)).toBeCloseTo(94.46, 1);
+    expect(parseFloat(boxes[0]!.left)).toBeCloseTo(Number((ranges[0]!.base * 10000n) / top) / 100, 1);
+    expect(parseFloat(boxes[1]!.left)).toBeCloseTo(Number((ranges[1]!.base * 10000n) / top) / 100, 1);
     expect(await field(memory, 'memoryPages').textContent()).toBe(String(physicalMemory.pages));
-    expect(await field(memory, 'memoryTop').textContent()).toBe('0x43bfff');
+    expect(await field(memory, 'memoryTop').textContent()).toBe(`0x${(top - 1n).toString(16)}`);
     expect(await memory.locator('[data-field="rangeBase"]').allTextContents()).toEqual(physicalMemory.ranges.map((r) => r.base));
     await blocks.nth(1).click();
     await poll(() => new URL(t.page.url()).hash).toContain('space=physical&address=0x400000');

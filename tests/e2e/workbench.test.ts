@@ -60,7 +60,8 @@ describe('many dumps at once (2)', () => {
     await openFolder();
     const cores = await page.evaluate(() => navigator.hardwareConcurrency);
     expect(workers).toBeGreaterThanOrEqual(1);
-    expect(workers).toBeLessThanOrEqual(Math.min(11, cores, 8));
+    // The pool (one of its workers may be the spare the page keeps ready), and the next spare.
+    expect(workers).toBeLessThanOrEqual(Math.min(11, cores, 8) + 1);
     const names = await rows().locator('[data-field="file"] button').evaluateAll((b) => b.map((x) => x.getAttribute('title') ?? x.textContent));
     expect(names).toContain('Minidump/older/system-culprit-ip.dmp');
     expect(names).toContain('Minidump/notes.bin');
@@ -301,8 +302,14 @@ describe('search (8)', () => {
 
   it('finds text in either case from the start, steps with F3 and Shift+F3, and keeps the list in view', async () => {
     const { page } = t;
-    await page.goto(`${t.server.url}?url=/fixtures/sample.dmp#view=hex&space=file&address=0x40000`);
-    await poll(() => cursor()).toBe("0x40000");
+    // Where "kdmpview" is, in any case: the header's comment (0xfb0) and a marker in memory.
+    const text = readFileSync(fixture('sample.dmp')).toString('latin1').toLowerCase();
+    const expected: string[] = [];
+    for (let i = text.indexOf('kdmpview'); i >= 0; i = text.indexOf('kdmpview', i + 1)) expected.push(`0x${i.toString(16)}`);
+    expect(expected.length).toBe(2);
+    // The cursor after the first: "from the start" still finds it first.
+    await page.goto(`${t.server.url}?url=/fixtures/sample.dmp#view=hex&space=file&address=0x2000`);
+    await poll(() => cursor()).toBe('0x2000');
     await hex('.search-text').fill('KDMPVIEW');
     await hex('.search-kind').selectOption('ascii');
     await hex('[data-role="search-origin"]').selectOption('start');
@@ -311,11 +318,11 @@ describe('search (8)', () => {
     await poll(() => hex('.search-status').textContent()).toBe('no match');
     await hex('[data-role="ignore-case"]').check();
     await hex('.search-find').click();
-    await poll(() => hex('.search-match').evaluateAll((b) => b.map((x) => (x as HTMLElement).dataset.match))).toEqual(['0xfb0', '0x67ff8']);
+    await poll(() => hex('.search-match').evaluateAll((b) => b.map((x) => (x as HTMLElement).dataset.match))).toEqual(expected);
     await poll(() => cursor()).toBe('0xfb0');
     await hex('.hex-view').focus();
     await page.keyboard.press('F3');
-    await poll(() => cursor()).toBe('0x67ff8');
+    await poll(() => cursor()).toBe(expected[1]);
     expect(await hex('.search-status').textContent()).toContain('(match 2 of 2)');
     await page.keyboard.press('Shift+F3');
     await poll(() => cursor()).toBe('0xfb0');

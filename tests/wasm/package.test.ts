@@ -92,7 +92,7 @@ describe('the npm package', () => {
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }
-  });
+  }, 120_000);
 
   it('type-checks a consumer against its declarations', () => {
     writeFileSync(path.join(consumer, 'app.ts'), `

@@ -74,8 +74,10 @@ describe('the table of crashes as data', () => {
   it('offers the version and company columns only once a summary carries them', () => {
     expect(offeredColumns(entries).map((c) => c.id)).not.toContain('version');
     const withVersion = entry('v.dmp', base('2024-03-01T10:00:00.000Z', '0xd1', 'X', 'bad.sys'));
-    withVersion.summary!.modules[0]!.fileVersion = '10.0.19041.1';
-    withVersion.summary!.modules[0]!.companyName = 'Bad Drivers Inc.';
+    withVersion.summary!.modules[0]!.image = {
+      headerPresent: true, fromFile: false, timeDateStampIsHash: false, pdb: null,
+      version: { fileVersion: '10.0.19041.1', productVersion: '10.0', companyName: 'Bad Drivers Inc.', fileDescription: '', productName: '' },
+    };
     const offered = offeredColumns([...entries, withVersion]);
     expect(offered.map((c) => c.id)).toContain('version');
     expect(offered.find((c) => c.id === 'company')!.text(withVersion)).toBe('Bad Drivers Inc.');
@@ -113,7 +115,8 @@ describe('virtual tables', () => {
 
 describe('link times', () => {
   it('says a reproducible build stores a hash, and flags times after the crash or before NT', () => {
-    expect(describeLinkTime({ timestamp: '0x61e8a0b3', reproducible: true }, null)).toEqual({ text: '0x61e8a0b3 (a content hash: reproducible build, no link time)', hash: 'yes' });
+    const repro = { headerPresent: true, fromFile: false, timeDateStampIsHash: true, pdb: null, version: null };
+    expect(describeLinkTime({ timestamp: '0x61e8a0b3', image: repro }, null)).toEqual({ text: '0x61e8a0b3 (a content hash: reproducible build, no link time)', hash: 'yes' });
     expect(describeLinkTime({ timestamp: '0x61e8a0b3' }, '2024-01-01T00:00:00.000Z')).toEqual({ text: '2022-01-19 23:37:23 UTC', hash: 'no' });
     expect(describeLinkTime({ timestamp: '0xd2a1c3e5' }, '2024-01-01T00:00:00.000Z').text).toMatch(/^2081-.* \(after the crash: may be a content hash of a reproducible build\)$/);
     expect(describeLinkTime({ timestamp: '0x1000' }, null).hash).toBe('maybe');

@@ -14,6 +14,7 @@ const app = byId('app');
 const viewer = new Viewer(app, {
   createWorker: () => new Worker(new URL('./worker/worker.ts', import.meta.url), { type: 'module' }),
   useFragment: true,
+  prewarm: true,
   sampleUrl: './sample.dmp',
   ids: { fileInput: 'file-input', sampleButton: 'open-sample' },
 });

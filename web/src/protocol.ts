@@ -97,6 +97,8 @@ type Empty = Record<string, never>;
 export interface Requests {
   /** Open a dump (replaces the open one). */
   open: { body: OpenBody; reply: OpenReply };
+  /** Load the wasm module now, before any dump: a spare worker made ready for the next drop. */
+  warm: { body: { wasmUrl?: string }; reply: Empty };
   /** Bytes of the dump file itself, cut at the end of the file. */
   readFile: { body: { offset: Hex; length: number }; reply: BytesReply };
   /** Physical memory; shorter when the read reaches a page the dump does not hold. */

@@ -133,18 +133,20 @@ function exceptionBlock(context: ViewerContext): HTMLElement | null {
   if (!exception) return null;
   const where = context.modules.symbolize(BigInt(exception.address)) ?? exception.address;
   const sentence = describeAccessViolation(exception.code, exception.parameters, where);
-  const more = el('button', { className: 'link-button', text: 'The exception record' });
+  const more = el('button', { className: 'link-button', text: 'The exception record…' });
   more.type = 'button';
   more.addEventListener('click', () => context.showPanel('exception'));
+  // One paragraph: the first screen has more to show below it.
   return block('Exception', [
-    el('p', { className: 'crash-exception-name' }, [
-      el('span', { text: exception.name || 'unknown NTSTATUS', data: { field: 'crashExceptionName' } }),
+    el('p', { className: 'crash-exception-text' }, [
+      el('strong', { text: exception.name || 'unknown NTSTATUS', data: { field: 'crashExceptionName' } }),
       text(' ('),
       el('span', { className: 'mono', text: exception.code }),
       text(')'),
+      ...(sentence ? [text(': '), el('span', { text: sentence, data: { field: 'crashExceptionSummary' } })] : []),
+      text(' '),
+      more,
     ]),
-    ...(sentence ? [el('p', { text: sentence, data: { field: 'crashExceptionSummary' } })] : []),
-    el('p', {}, [more]),
   ], 'crash-exception');
 }
 

@@ -41,11 +41,12 @@ export function moduleKindLabel(kind: string): string {
 /** Windows NT 3.1 shipped in 1993: an image "linked" before it, or after the crash, carries no time. */
 const EARLIEST_LINK = Date.UTC(1993, 0, 1) / 1000;
 
-/** What a module's TimeDateStamp says. A reproducible build (the REPRO debug entry, `reproducible`) stores a hash of
- *  the image's content there, not a time; without that flag, a "time" before 1993 or after the crash (or after now)
- *  is flagged as probably such a hash. `crashTime`: the dump's SystemTime (ISO 8601), when known. */
-export function describeLinkTime(module: Pick<SummaryModule, 'timestamp' | 'reproducible'>, crashTime: string | null, withZone = true): { text: string; hash: 'yes' | 'maybe' | 'no' } {
-  if (module.reproducible) return { text: `${module.timestamp} (a content hash: reproducible build, no link time)`, hash: 'yes' };
+/** What a module's TimeDateStamp says. A reproducible build (the REPRO debug entry: image.timeDateStampIsHash)
+ *  stores a hash of the image's content there, not a time; when the debug directory is not in the dump, a "time"
+ *  before 1993 or after the crash (or after now) is flagged as probably such a hash. `crashTime`: the dump's
+ *  SystemTime (ISO 8601), when known. */
+export function describeLinkTime(module: Pick<SummaryModule, 'timestamp' | 'image'>, crashTime: string | null, withZone = true): { text: string; hash: 'yes' | 'maybe' | 'no' } {
+  if (module.image?.timeDateStampIsHash) return { text: `${module.timestamp} (a content hash: reproducible build, no link time)`, hash: 'yes' };
   const date = formatPeTimestamp(module.timestamp, withZone);
   const seconds = Number(BigInt(module.timestamp));
   if (seconds === 0) return { text: date, hash: 'no' };

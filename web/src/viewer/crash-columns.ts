@@ -47,10 +47,10 @@ export const CRASH_COLUMNS: readonly CrashColumn[] = [
     id: 'address', label: 'Caused by address', mono: true,
     text: (e) => (e.summary?.culprit ? `${e.summary.culprit.module}+${e.summary.culprit.offset}` : ''),
   },
-  // The image's version resource (file version, company): filled in by the symbols work (SummaryModule's
-  // fileVersion and companyName); offered as soon as a summary carries them.
-  { id: 'version', label: 'File version', optional: true, text: (e) => culpritModule(e.summary)?.fileVersion ?? '' },
-  { id: 'company', label: 'Company', optional: true, text: (e) => culpritModule(e.summary)?.companyName ?? '' },
+  // The culprit image's version resource (file version, company), as BlueScreenView shows them; offered when some
+  // summary has it (its pages are often not in a dump).
+  { id: 'version', label: 'File version', optional: true, text: (e) => culpritModule(e.summary)?.image?.version?.fileVersion ?? '' },
+  { id: 'company', label: 'Company', optional: true, text: (e) => culpritModule(e.summary)?.image?.version?.companyName ?? '' },
   ...[0, 1, 2, 3].map((i): CrashColumn => ({
     id: `parameter${i + 1}`, label: `Parameter ${i + 1}`, text: (e) => e.summary?.bugcheck.parameters[i] ?? '', mono: true,
   })),

@@ -59,12 +59,15 @@ function chart(title: string, facet: CrashFilter['facet'], data: Bar[], label: (
     ]);
     button.type = 'button';
     button.setAttribute('aria-label', `${bar.count} × ${bar.value}: show only these`);
+    button.title = `${bar.value}: ${bar.count} crash${bar.count === 1 ? '' : 'es'}`;
     button.addEventListener('click', () => onFilter({ facet, value: bar.value, label: label(bar.value) }));
     return el('li', {}, [button]);
   });
   return el('section', { className: `overview-chart${vertical ? ' overview-timeline' : ''}`, data: { chart: facet } }, [
     el('h3', { text: title }),
     data.length ? el('ol', { className: 'bars' }, items) : el('p', { className: 'muted', text: 'No values.' }),
+    // The timeline's bars carry no labels: its first and last period under it.
+    ...(vertical && data.length ? [el('div', { className: 'timeline-axis' }, [el('span', { text: data[0]!.value }), el('span', { text: data[data.length - 1]!.value })])] : []),
   ]);
 }
 

@@ -29,6 +29,9 @@ export interface ViewerOptions {
   useFragment?: boolean;
   /** Offer "Open the sample dump", read from this (same-origin) URL. */
   sampleUrl?: string;
+  /** Keep a worker with the wasm module loaded ready for the next dump (the standalone page): a drop then skips
+   *  starting a worker and compiling the module. */
+  prewarm?: boolean;
   /** Show the drop zone and the file picker (default true). */
   allowOpen?: boolean;
   /** Element ids for the file input and the sample button (the standalone page's "file-input", "open-sample"); by
@@ -78,6 +81,9 @@ export class Viewer {
   /** The list entry the open dump came from (null: a dump opened on its own). */
   private currentEntry: number | null = null;
   private readonly folderInput: HTMLInputElement;
+  /** A started worker that has loaded the wasm module, for the next open (options.prewarm). */
+  private spare: Worker | null = null;
+  private destroyed = false;
   private readonly onPopState = (event: PopStateEvent) => void this.restore(event.state as HistoryState | null);
   /** Bumped by every open: an open that finishes after a newer one started is thrown away. */
   private generation = 0;
@@ -136,6 +142,7 @@ export class Viewer {
       this.openZone.classList.remove('dragging');
       if (event.dataTransfer) void this.openDrop(event.dataTransfer);
     });
+    if (options.prewarm) this.prepareSpare();
     if (options.useFragment) {
       window.addEventListener('hashchange', this.onHashChange);
       window.addEventListener('popstate', this.onPopState);
@@ -164,6 +171,21 @@ export class Viewer {
     ]);
     zone.setAttribute('aria-label', 'Open a dump');
     return zone;
+  }
+
+  /** The worker for the next dump: the spare one when ready, else a new one. */
+  private readonly takeWorker = (): Worker => {
+    const worker = this.spare ?? this.options.createWorker();
+    this.spare = null;
+    return worker;
+  };
+
+  /** Starts a spare worker and has it load the wasm module (a reply nobody waits for). */
+  private prepareSpare(): void {
+    if (!this.options.prewarm || this.spare || this.destroyed) return;
+    this.spare = this.options.createWorker();
+    const wasmUrl = this.options.wasmUrl === undefined ? undefined : new URL(this.options.wasmUrl, location.href).href;
+    this.spare.postMessage({ id: 0, type: 'warm', body: wasmUrl ? { wasmUrl } : {} });
   }
 
   setStatus(text: string): void {
@@ -231,8 +253,9 @@ export class Viewer {
     this.body.replaceChildren();
     let dump: DumpHandle;
     try {
-      dump = await openDumpInWorker(source, { createWorker: this.options.createWorker, wasmUrl: this.options.wasmUrl });
+      dump = await openDumpInWorker(source, { createWorker: this.takeWorker, wasmUrl: this.options.wasmUrl });
     } catch (e) {
+      setTimeout(() => this.prepareSpare(), 0);
       if (mine !== this.generation) return null;
       const error = e instanceof KdmpError ? { code: e.code, message: e.message } : { code: 'internal-error', message: String(e) };
       this.setStatus('');
@@ -249,6 +272,8 @@ export class Viewer {
     if (this.symbolFiles.length > 0) await this.applySymbols();
     if (record) this.remember({ entry: this.currentEntry, view: this.current!.view }, this.currentEntry === null);
     performance.mark('kdmpview:summary-shown');
+    // The next drop finds a worker ready (started after this one's first screen, so it does not slow it down).
+    setTimeout(() => this.prepareSpare(), 0);
     this.setStatus(`Opened ${name}.`);
     this.emit({ type: 'opened', name, summary });
     return summary;
@@ -267,7 +292,7 @@ export class Viewer {
     this.body.replaceChildren(el('div', { className: 'list-progress' }, [progressText, progress]));
     let shownAt = 0;
     const results = await readSummaries(files.map((f) => f.file), {
-      createWorker: this.options.createWorker,
+      createWorker: this.takeWorker,
       wasmUrl: this.options.wasmUrl,
       cancelled: () => mine !== this.generation,
       onProgress: (done, total) => {
@@ -287,6 +312,7 @@ export class Viewer {
     this.showList();
     this.remember({ entry: null, view: 'list' }, true);
     performance.mark('kdmpview:list-shown');
+    setTimeout(() => this.prepareSpare(), 0);
     this.setStatus(`Read ${files.length} files.`);
   }
 
@@ -571,6 +597,9 @@ export class Viewer {
   }
 
   destroy(): void {
+    this.destroyed = true;
+    this.spare?.terminate();
+    this.spare = null;
     void this.close();
     window.removeEventListener('hashchange', this.onHashChange);
     window.removeEventListener('popstate', this.onPopState);

@@ -81,6 +81,9 @@ export class DumpSession {
       switch (request.type) {
         case 'open': return await this.open(request.body);
         case 'close': this.close(); return { ok: true, body: {} };
+        case 'warm':
+          await this.module_(request.body.wasmUrl);
+          return { ok: true, body: {} };
         case 'stats': return await this.stats();
         default: break;
       }
