@@ -21,8 +21,6 @@ const BY_CODE: Readonly<Record<string, string>> = {
     'kdmpview could not work out how this Windows build stores its processes, so the process list may be incomplete.',
   'process-offsets-unknown': 'kdmpview does not know how this Windows build stores its processes, so they are not listed.',
   'stack-unreadable': 'The crashing thread\u2019s stack is not in the dump, so it could not be scanned for return addresses.',
-  'crashing-thread-unknown':
-    'The thread and process that were running when Windows stopped could not be found, so the Processes view cannot mark them.',
 };
 
 /** Families of codes that share one meaning, by prefix. */
@@ -34,7 +32,6 @@ const BY_PREFIX: readonly [string, string][] = [
   ['bitmap-', 'The dump\u2019s index of saved memory disagrees with itself; kdmpview used the part that is consistent.'],
   ['rdmp-', 'The dump\u2019s index of saved memory disagrees with itself; kdmpview used the part that is consistent.'],
   ['run-list-', 'The dump\u2019s index of saved memory disagrees with itself; kdmpview used the part that is consistent.'],
-  ['process-', 'The list of processes could not be read completely: some processes may be missing.'],
   ['offset', 'kdmpview could not tell where some fields of the kernel\u2019s process structures are, so the process list may be incomplete.'],
 ];
 
