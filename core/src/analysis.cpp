@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "kdmp/crash_exception.hpp"
+#include "kdmp/pe_unwind_source.hpp"
 
 namespace kdmp {
 
@@ -30,7 +31,31 @@ ModuleList triage_modules(const TriageDump& triage) {
 
 }  // namespace
 
-Analysis analyze(Dump& dump) {
+namespace {
+
+// The frames the unwinder found (not the context's own, not the scan's guesses) as stack entries, so the culprit
+// rule that looks past the kernel reads the real callers first.
+std::vector<StackEntry> frame_entries(const CallStack& stack, const std::vector<Module>& modules) {
+  std::vector<StackEntry> out;
+  for (const StackFrame& f : stack.frames) {
+    if (f.number == 0 || f.found == FrameFound::Scan) continue;
+    const Module* m = find_module(modules, f.instruction_pointer);
+    if (m == nullptr) continue;
+    StackEntry e;
+    e.stack_address = f.child_sp;
+    e.value = f.instruction_pointer;
+    e.module = m->name;
+    e.module_base = m->base;
+    e.offset = f.instruction_pointer - m->base;
+    e.probable_return = true;
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+}  // namespace
+
+Analysis analyze(Dump& dump, const AnalyzeOptions& options) {
   Analysis a;
   const DumpHeader& header = dump.header();
 
@@ -63,9 +88,42 @@ Analysis analyze(Dump& dump) {
     a.stack = scan_stack(**vm, a.context->stack_pointer, a.context->machine, a.modules.modules, options);
     a.warnings.insert(a.warnings.end(), a.stack.warnings.begin(), a.stack.warnings.end());
   }
-  const CulpritEvidence evidence =
+  ModuleCodeSymbolizer module_names(a.modules.modules);
+  CodeSymbolizer& names = options.symbols ? *options.symbols : module_names;
+  std::vector<StackEntry> evidence_stack;
+  if (vm.ok()) {
+    PeUnwindSource unwind(vm->get(), a.modules.modules);
+    if (options.find_image) {
+      for (const Module& m : a.modules.modules) {
+        auto file = options.find_image(m);
+        if (!file) continue;
+        auto image = PeFileImage::open(file);
+        if (image.ok()) unwind.add_image_file(m.base, std::move(image).value());
+        else a.warnings.push_back({"image-unreadable", m.name + ": " + image.error().message});
+      }
+    }
+    CallStackOptions stack_options;
+    stack_options.max_frames = options.max_frames;
+    if (a.context && a.context->stack_pointer != 0) {
+      a.call_stack = walk_call_stack(**vm, *a.context, a.modules.modules, &unwind, &names, stack_options);
+    }
+    a.fault = fault_context(header, **vm);
+    if (a.fault) {
+      a.fault_call_stack = walk_call_stack(**vm, a.fault->context, a.modules.modules, &unwind, &names, stack_options);
+    }
+    evidence_stack = frame_entries(a.fault_call_stack, a.modules.modules);
+    auto more = frame_entries(a.call_stack, a.modules.modules);
+    evidence_stack.insert(evidence_stack.end(), more.begin(), more.end());
+  }
+  evidence_stack.insert(evidence_stack.end(), a.stack.entries.begin(), a.stack.entries.end());
+  CulpritEvidence evidence =
       culprit_evidence(header, a.context ? &*a.context : nullptr, a.exception ? &*a.exception : nullptr);
-  a.culprit = find_culprit(evidence, a.modules.modules, a.stack.entries);
+  if (a.fault && a.fault->context.instruction_pointer != 0) {
+    evidence.instruction_pointer = a.fault->context.instruction_pointer;
+  }
+  a.culprit = find_culprit(evidence, a.modules.modules, evidence_stack);
+  a.answer = crash_answer(header.bugcheck_code, a.exception ? &*a.exception : nullptr, a.culprit, names,
+                          vm.ok() ? vm->get() : nullptr);
   return a;
 }
 

@@ -160,10 +160,28 @@ Result<Context> parse_context(const DumpHeader& header) {
                       "the context record at " + hex(header.context_offset) + " was never written (PAGE-filled)",
                       header.context_offset);
   }
-  switch (header.machine_image_type) {
-    case 0xAA64: return parse_arm64(b);
-    case 0x14c: return parse_x86(b);
-    default: return parse_amd64(b);
+  return parse_context_bytes(header.machine_image_type, b);
+}
+
+size_t context_record_size(uint32_t machine) {
+  switch (machine) {
+    case 0x8664: return amd64::kSize;
+    case 0xAA64: return arm64::kSize;
+    case 0x14c: return x86::kSize;
+    default: return 0;
+  }
+}
+
+Result<Context> parse_context_bytes(uint32_t machine, std::span<const uint8_t> bytes) {
+  const size_t size = context_record_size(machine);
+  if (size == 0) return make_error(ErrorCode::Unsupported, "no CONTEXT layout for machine " + hex(machine));
+  if (bytes.size() < size) {
+    return make_error(ErrorCode::InvalidArgument, "a CONTEXT record needs " + hex(size) + " bytes");
+  }
+  switch (machine) {
+    case 0xAA64: return parse_arm64(bytes);
+    case 0x14c: return parse_x86(bytes);
+    default: return parse_amd64(bytes);
   }
 }
 

@@ -2,14 +2,20 @@
 // computed once from an opened dump. Full, bitmap and RDMP dumps walk page tables for this; triage dumps use
 // their saved driver list and saved regions.
 #pragma once
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "kdmp/call_stack.hpp"
+#include "kdmp/code_symbolizer.hpp"
 #include "kdmp/context.hpp"
+#include "kdmp/crash_answer.hpp"
 #include "kdmp/culprit.hpp"
 #include "kdmp/dump.hpp"
 #include "kdmp/exception.hpp"
+#include "kdmp/fault_context.hpp"
 #include "kdmp/modules.hpp"
 #include "kdmp/stack.hpp"
 #include "kdmp/warning.hpp"
@@ -23,10 +29,24 @@ struct Analysis {
   std::string exception_source;              // "header", "bug check 0x1000007E parameter 3 (exception record)"
   ModuleList modules;  // kernel and user modules, sorted by base; their warnings included
   StackScan stack;
+  CallStack call_stack;                     // `k` from the dump's context
+  std::optional<FaultContext> fault;        // the fault's own context, when the bug check points at one
+  CallStack fault_call_stack;               // `.cxr` / `.trap` then `k`
   Culprit culprit;
+  CrashAnswer answer;                       // SYMBOL_NAME, MODULE_NAME, IMAGE_NAME, the failure bucket
   std::vector<Warning> warnings;  // why a part is missing (no context, no virtual memory, ...) plus the stack's
 };
 
-Analysis analyze(Dump& dump);
+// Image files for modules whose code the dump does not hold (triage dumps): the symbol path's
+// name.sys/TIMESTAMPSIZEOFIMAGE/name.sys. Returns null when there is none.
+using ImageFinder = std::function<std::shared_ptr<ByteSource>(const Module&)>;
+
+struct AnalyzeOptions {
+  CodeSymbolizer* symbols = nullptr;  // null: module+offset names
+  ImageFinder find_image;             // empty: unwind data only from the dump
+  size_t max_frames = 256;
+};
+
+Analysis analyze(Dump& dump, const AnalyzeOptions& options = {});
 
 }  // namespace kdmp

@@ -3,6 +3,7 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,5 +38,10 @@ struct Context {
 
 // Decodes the header's context record for the dump's machine. An all-"PAGE" record is an error naming its offset.
 Result<Context> parse_context(const DumpHeader& header);
+
+// A CONTEXT record's size for a machine (0 when there is no layout), and one decoded from bytes (a record in memory,
+// such as the one bug check 0x1000007E's fourth parameter points at).
+size_t context_record_size(uint32_t machine);
+Result<Context> parse_context_bytes(uint32_t machine, std::span<const uint8_t> bytes);
 
 }  // namespace kdmp

@@ -3,6 +3,7 @@
 #pragma once
 #include <string>
 
+#include "kdmp/analysis.hpp"
 #include "kdmp/dump.hpp"
 
 namespace kdmp {
@@ -10,6 +11,7 @@ namespace kdmp {
 struct SummaryOptions {
   bool pretty = false;
   std::string file_name;  // shown as "file" when not empty
+  AnalyzeOptions analyze;  // symbols and image files for the call stacks and the answer
 };
 
 std::string summary_json(Dump& dump, const SummaryOptions& options = {});
