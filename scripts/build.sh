@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Builds everything, incrementally: native core + tests + CLI (build/), the wasm module (build-wasm/), the fixture
 # dumps (build/fixtures/), then the site (dist/) and the npm package (build/npm/). Run scripts/setup.sh first.
+# `build.sh --serve` (npm start) builds only what serving the site needs: the fixture writer (for the sample dump),
+# the wasm module and the site; no native tests, no type-check, no npm package.
 set -euo pipefail
+serve_only=false
+[[ ${1:-} == --serve ]] && serve_only=true
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$PATH"
 # Debian's emcc runs its JS optimizer with the machine's Node, which does not search Debian's node modules (acorn).
@@ -21,8 +25,13 @@ if [[ ! -f build/CMakeCache.txt ]]; then
   step "configuring build/"
   cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release
 fi
-step "native (build/)"
-cmake --build build -j "$jobs"
+if $serve_only; then
+  step "fixture writer (build/)"
+  cmake --build build -j "$jobs" --target make-fixtures
+else
+  step "native (build/)"
+  cmake --build build -j "$jobs"
+fi
 
 if [[ ! -f build-wasm/CMakeCache.txt ]]; then
   step "configuring build-wasm/"
@@ -42,6 +51,19 @@ fi
 cmp -s build/fixtures/sample.dmp web/public/sample.dmp || cp build/fixtures/sample.dmp web/public/sample.dmp
 
 # Type-check (Vite only strips types) and build the site, each only when one of its inputs changed.
+site_inputs=(web wasm build-wasm/wasm/kdmpview.js build-wasm/wasm/kdmpview.wasm ./*.config.ts scripts/vite-offline-plugin.ts package-lock.json)
+build_site() {
+  if changed_since dist/.stamp "${site_inputs[@]}"; then
+    step "site (dist/)"
+    vite build --logLevel warn
+    touch dist/.stamp
+  fi
+}
+if $serve_only; then
+  build_site
+  step "done"
+  exit 0
+fi
 ts_inputs=(web/src wasm tests/wasm tests/web tests/e2e scripts ./*.config.ts tsconfig*.json package-lock.json)
 if changed_since build/tsc/.stamp "${ts_inputs[@]}"; then
   step "type-check"
@@ -51,12 +73,7 @@ if changed_since build/tsc/.stamp "${ts_inputs[@]}"; then
   tsc -p tsconfig.sw.json
   touch build/tsc/.stamp
 fi
-site_inputs=(web wasm build-wasm/wasm/kdmpview.js build-wasm/wasm/kdmpview.wasm ./*.config.ts scripts/vite-offline-plugin.ts package-lock.json)
-if changed_since dist/.stamp "${site_inputs[@]}"; then
-  step "site (dist/)"
-  vite build --logLevel warn
-  touch dist/.stamp
-fi
+build_site
 # The npm package (build/npm): the library entries, the worker, the glue and the wasm, declarations.
 package_inputs=(web/src wasm build-wasm/wasm/kdmpview.js build-wasm/wasm/kdmpview.wasm scripts/build-package.mjs tsconfig*.json package-lock.json)
 if changed_since build/npm.stamp "${package_inputs[@]}"; then

@@ -1,6 +1,7 @@
 // kdmp-parser: the command-line face of the core. Same options as the parser example of kdmp-parser-rs,
 // plus --json (the summary schema shared with the wasm binding and the web export).
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 
 #include "kdmp/dump.hpp"
@@ -8,6 +9,7 @@
 #include "kdmp/summary.hpp"
 #include "options.hpp"
 #include "print.hpp"
+#include "symbol_path.hpp"
 
 int main(int argc, char** argv) {
   auto parsed = kdmp::cli::parse_options(argc, argv);
@@ -36,11 +38,22 @@ int main(int argc, char** argv) {
                  kdmp::error_code_name(dump.error().code));
     return 1;
   }
+  // --symbols entries first, then _NT_SYMBOL_PATH, as debuggers search them.
+  kdmp::cli::SymbolPath symbols;
+  for (const std::string& p : opt.symbol_paths) symbols.append(kdmp::cli::SymbolPath::parse(p));
+  if (const char* env = std::getenv("_NT_SYMBOL_PATH"); env && *env) symbols.append(kdmp::cli::SymbolPath::parse(env));
+  kdmp::SymbolProvider* provider = symbols.empty() ? nullptr : &symbols;
+  int status = 0;
   if (opt.json) {
     kdmp::SummaryOptions so;
     so.pretty = true;
+    so.symbols = provider;
     std::printf("%s\n", kdmp::summary_json(*dump, so).c_str());
-    return 0;
+  } else {
+    status = kdmp::cli::run_text_commands(*dump, opt, provider);
   }
-  return kdmp::cli::run_text_commands(*dump, opt);
+  for (const kdmp::Warning& w : symbols.warnings()) {
+    std::fprintf(stderr, "kdmp-parser: warning: %s: %s\n", w.code.c_str(), w.message.c_str());
+  }
+  return status;
 }

@@ -20,8 +20,14 @@ std::string usage() {
          "      --dtb DTB              Directory table base for --virt (default: the header's)\n"
          "  -r, --reader <mmap|file>   Reader mode (default mmap)\n"
          "      --modules              Dump the list of kernel and user modules\n"
+         "      --processes            Dump the crashing thread and process, then every process and its threads\n"
          "      --layout               Dump the file's structures (header, run list, bitmap, page data, ...)\n"
+         "      --stack                Dump the call stack as WinDbg's k shows it (unwind data, frame chains, scan)\n"
+         "      --analyze              Dump the answer as !analyze -v gives it (symbol, image, failure bucket,\n"
+         "                             the faulting instruction disassembled)\n"
          "      --json                 Print the summary as one JSON document\n"
+         "      --symbols PATH         Symbol path: folders and srv*CACHE*URL, ';'-separated; searched before\n"
+         "                             _NT_SYMBOL_PATH (names in --json and --modules)\n"
          "  -h, --help                 Print help\n"
          "  -V, --version              Print version\n";
 }
@@ -99,10 +105,20 @@ Result<Options> parse_options(int argc, char** argv) {
       }
     } else if (a == "--modules") {
       o.modules = true;
+    } else if (a == "--processes") {
+      o.processes = true;
     } else if (a == "--layout") {
       o.layout = true;
+    } else if (a == "--stack") {
+      o.stack = true;
+    } else if (a == "--analyze") {
+      o.analyze = true;
     } else if (a == "--json") {
       o.json = true;
+    } else if (is("--symbols", "--symbols")) {
+      auto v = value("--symbols");
+      if (!v || v->empty()) return bad("--symbols needs a path");
+      o.symbol_paths.push_back(*v);
     } else if (!a.empty() && a[0] == '-') {
       return bad("unknown option " + a);
     } else if (o.dump_path.empty()) {

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "kdmp/native_source.hpp"
 #include "kdmp/result.hpp"
@@ -23,8 +24,13 @@ struct Options {
   std::optional<uint64_t> dtb;
   FileReaderKind reader = FileReaderKind::Mmap;
   bool modules = false;
+  bool processes = false;
   bool layout = false;
+  bool stack = false;    // --stack: the call stack, as `k`
+  bool analyze = false;  // --analyze: the answer, as `!analyze -v`
   bool json = false;
+  // Symbols (issue 12): --symbols PATH, repeatable, searched before _NT_SYMBOL_PATH (see symbol_path.hpp).
+  std::vector<std::string> symbol_paths;
   bool help = false;
   bool version = false;
 };

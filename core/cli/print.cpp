@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "analyze_text.hpp"
 #include "kdmp/analysis.hpp"
 #include "kdmp/bugcheck.hpp"
 #include "kdmp/context.hpp"
@@ -130,16 +131,71 @@ void hexdump(uint64_t address, std::span<const uint8_t> data) {
   }
 }
 
-int print_modules(Dump& dump) {
-  const Analysis analysis = analyze(dump);
-  for (const Module& m : analysis.modules.modules) {
+// One module a line; then its symbols: the source (pdb, exports, none), the PDB's identity, the version.
+int print_modules(Dump& dump, SymbolProvider* symbols) {
+  AnalysisOptions options;
+  options.symbols = symbols;
+  const Analysis analysis = analyze(dump, options);
+  for (size_t i = 0; i < analysis.modules.modules.size(); ++i) {
+    const Module& m = analysis.modules.modules[i];
     std::printf("%016llx-%016llx: %s (%s)\n", static_cast<unsigned long long>(m.base),
                 static_cast<unsigned long long>(m.base + m.size), m.path.empty() ? m.name.c_str() : m.path.c_str(),
                 module_kind_name(m.kind));
+    if (i >= analysis.symbols.images.size()) continue;
+    const ModuleImage& mi = analysis.symbols.images[i];
+    std::string line = std::string("    symbols: ") + symbol_source_name(mi.symbols);
+    if (mi.image && mi.image->codeview) {
+      const CodeViewPdb& cv = *mi.image->codeview;
+      line += ", pdb " + cv.pdb_name + " " + cv.guid.text() + " age " + std::to_string(cv.age);
+    }
+    if (mi.image && mi.image->time_date_stamp_is_hash) line += ", timestamp is a hash (reproducible build)";
+    if (mi.image && mi.image->version && !mi.image->version->file_version.empty()) {
+      line += ", version " + mi.image->version->file_version;
+    }
+    if (!mi.header_present) line += mi.image_from_file ? ", image from file" : ", header not in the dump";
+    std::printf("%s\n", line.c_str());
+  }
+  for (const Warning& w : analysis.symbols.warnings) {
+    std::fprintf(stderr, "warning: %s: %s\n", w.code.c_str(), w.message.c_str());
   }
   for (const Warning& w : analysis.modules.warnings) {
     std::fprintf(stderr, "warning: %s: %s\n", w.code.c_str(), w.message.c_str());
   }
+  return 0;
+}
+
+// "crashing: app.exe pid 6700 (EPROCESS ffffc50a20008000), thread 12052 (ETHREAD ...), cpu 2, irql 2", then one
+// process a line (PID, parent, EPROCESS, DTB, threads, name, path) and one line per thread, then where the offsets
+// came from.
+int print_processes(Dump& dump) {
+  const Analysis analysis = analyze(dump);
+  const ProcessReport& r = analysis.processes;
+  auto number = [](const auto& v) { return v ? std::to_string(*v) : std::string("?"); };
+  if (r.crashing) {
+    const CrashingProcess& c = *r.crashing;
+    std::printf("crashing: %s pid %s (EPROCESS %016llx), thread %s (ETHREAD %016llx), cpu %s, irql %s\n",
+                c.process_name.empty() ? "?" : c.process_name.c_str(), number(c.pid).c_str(),
+                static_cast<unsigned long long>(c.process), number(c.tid).c_str(),
+                static_cast<unsigned long long>(c.thread), number(c.cpu).c_str(), number(c.irql).c_str());
+  }
+  for (const ProcessInfo& p : r.processes) {
+    std::printf("%6s %6s %016llx dtb %016llx threads %3zu %-15s %s\n", number(p.pid).c_str(),
+                number(p.parent_pid).c_str(), static_cast<unsigned long long>(p.address),
+                static_cast<unsigned long long>(p.directory_table_base.value_or(0)), p.threads.size(), p.name.c_str(),
+                p.image_path.c_str());
+    for (const ThreadInfo& t : p.threads) {
+      std::printf("         thread %6s %016llx %-10s start %016llx\n", number(t.tid).c_str(),
+                  static_cast<unsigned long long>(t.address), t.state ? thread_state_name(*t.state) : "?",
+                  static_cast<unsigned long long>(t.start_address.value_or(0)));
+    }
+  }
+  for (size_t i = 0; i < kKernelFieldCount; ++i) {
+    const auto f = static_cast<KernelField>(i);
+    if (!r.offsets.has(f)) continue;
+    std::printf("offset %-40s %#6x %s\n", kernel_field_name(f), *r.offsets.get(f),
+                offset_origin_name(r.offsets.origin(f)));
+  }
+  for (const Warning& w : r.warnings) std::fprintf(stderr, "warning: %s: %s\n", w.code.c_str(), w.message.c_str());
   return 0;
 }
 
@@ -204,14 +260,22 @@ int print_memory(Dump& dump, const Options& o) {
   return 0;
 }
 
-int run_text_commands(Dump& dump, const Options& o) {
+int run_text_commands(Dump& dump, const Options& o, SymbolProvider* symbols) {
   int rc = 0;
   if (o.dump_headers) print_headers(dump);
   if (o.context_record) rc |= print_context(dump);
   if (o.exception_record) rc |= print_exception(dump);
-  if (o.modules) rc |= print_modules(dump);
+  if (o.modules) rc |= print_modules(dump, symbols);
+  if (o.processes) rc |= print_processes(dump);
   if (o.layout) rc |= print_layout(dump);
   if (o.mem) rc |= print_memory(dump, o);
+  if (o.stack || o.analyze) {
+    AnalysisOptions ao;
+    ao.symbols = symbols;
+    const Analysis analysis = analyze(dump, ao);
+    if (o.stack) print_stack(analysis);
+    if (o.analyze) print_analyze(dump, analysis);
+  }
   return rc;
 }
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "kdmp/crash_exception.hpp"
-#include "kdmp/pe_unwind_source.hpp"
+#include "kdmp/module_unwind_source.hpp"
 
 namespace kdmp {
 
@@ -55,7 +55,7 @@ std::vector<StackEntry> frame_entries(const CallStack& stack, const std::vector<
 
 }  // namespace
 
-Analysis analyze(Dump& dump, const AnalyzeOptions& options) {
+Analysis analyze(Dump& dump, const AnalysisOptions& options) {
   Analysis a;
   const DumpHeader& header = dump.header();
 
@@ -82,26 +82,20 @@ Analysis analyze(Dump& dump, const AnalyzeOptions& options) {
     a.modules = load_modules(**vm, header, a.context ? *a.context : none);
   }
 
+  if (vm.ok()) a.processes = load_processes(dump, **vm, a.context ? &*a.context : nullptr);
+
   if (vm.ok() && a.context && a.context->stack_pointer != 0) {
     StackScanOptions options;
     options.frame_pointer = a.context->frame_pointer;
     a.stack = scan_stack(**vm, a.context->stack_pointer, a.context->machine, a.modules.modules, options);
     a.warnings.insert(a.warnings.end(), a.stack.warnings.begin(), a.stack.warnings.end());
   }
-  ModuleCodeSymbolizer module_names(a.modules.modules);
-  CodeSymbolizer& names = options.symbols ? *options.symbols : module_names;
+  a.symbols = load_module_symbols(vm.ok() ? vm->get() : nullptr, a.modules.modules, options.symbols);
+  a.warnings.insert(a.warnings.end(), a.symbols.warnings.begin(), a.symbols.warnings.end());
+  SymbolizerNames names(a.symbols.symbolizer);
   std::vector<StackEntry> evidence_stack;
   if (vm.ok()) {
-    PeUnwindSource unwind(vm->get(), a.modules.modules);
-    if (options.find_image) {
-      for (const Module& m : a.modules.modules) {
-        auto file = options.find_image(m);
-        if (!file) continue;
-        auto image = PeFileImage::open(file);
-        if (image.ok()) unwind.add_image_file(m.base, std::move(image).value());
-        else a.warnings.push_back({"image-unreadable", m.name + ": " + image.error().message});
-      }
-    }
+    ModuleUnwindSource unwind(vm->get(), a.modules.modules, a.symbols, options.symbols);
     CallStackOptions stack_options;
     stack_options.max_frames = options.max_frames;
     if (a.context && a.context->stack_pointer != 0) {
@@ -123,7 +117,7 @@ Analysis analyze(Dump& dump, const AnalyzeOptions& options) {
   }
   a.culprit = find_culprit(evidence, a.modules.modules, evidence_stack);
   a.answer = crash_answer(header.bugcheck_code, a.exception ? &*a.exception : nullptr, a.culprit, names,
-                          vm.ok() ? vm->get() : nullptr);
+                          vm.ok() ? vm->get() : nullptr, a.modules.modules, a.symbols);
   return a;
 }
 

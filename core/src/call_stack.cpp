@@ -118,7 +118,7 @@ class Walker {
     for (;;) {
       if (!push(r.rip, r.rsp(), found, trap)) return;
       const uint64_t lookup = exact ? r.rip : r.rip - 1;  // a return address may follow a call that ends a function
-      std::optional<RuntimeFunction> f = unwind_ ? unwind_->find_function(lookup) : std::nullopt;
+      std::optional<UnwindEntry> f = unwind_ ? unwind_->find_function(lookup) : std::nullopt;
       trap = 0;
       if (f) {
         auto step = unwind_x64(*unwind_, vm_, *f, r, exact);
@@ -156,7 +156,7 @@ class Walker {
     for (;;) {
       if (!push(r.pc, r.sp, found)) return;
       const uint64_t lookup = exact ? r.pc : r.pc - 4;
-      std::optional<RuntimeFunction> f = unwind_ ? unwind_->find_function(lookup) : std::nullopt;
+      std::optional<UnwindEntry> f = unwind_ ? unwind_->find_function(lookup) : std::nullopt;
       if (f) {
         auto step = unwind_arm64(*unwind_, vm_, *f, r, exact);
         if (!step.ok()) return scan_from(r.sp, "unwinding " + out_.frames.back().call_site + " failed: " +

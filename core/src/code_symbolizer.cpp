@@ -1,7 +1,5 @@
 #include "kdmp/code_symbolizer.hpp"
 
-#include <algorithm>
-#include <cctype>
 
 namespace kdmp {
 
@@ -16,26 +14,28 @@ std::string format_code_symbol(const CodeSymbol& symbol) {
   return out;
 }
 
-std::string debugger_module_name(std::string_view image_name) {
-  std::string name(path_file_name(image_name));
-  std::string lower = name;
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-  for (const char* kernel : {"ntoskrnl.exe", "ntkrnlmp.exe", "ntkrnlpa.exe", "ntkrpamp.exe"}) {
-    if (lower == kernel) return "nt";
-  }
-  const size_t dot = name.rfind('.');
-  if (dot != std::string::npos && dot != 0) name.resize(dot);
-  return name;
-}
-
 std::optional<CodeSymbol> ModuleCodeSymbolizer::symbolize(uint64_t address) {
   const Module* m = find_module(modules_, address);
   if (m == nullptr) return std::nullopt;
   CodeSymbol s;
-  s.module = debugger_module_name(m->name);
+  s.module = module_symbol_name(m->name);
   s.offset = address - m->base;
   s.module_base = m->base;
   s.image_name = m->name;
+  return s;
+}
+
+std::optional<CodeSymbol> SymbolizerNames::symbolize(uint64_t address) {
+  auto name = symbolizer_.symbolize(address);
+  if (!name) return std::nullopt;
+  CodeSymbol s;
+  s.module = name->module;
+  s.function = name->function;
+  s.offset = name->offset;
+  if (const Symbolizer::Entry* m = symbolizer_.module_at(address)) {
+    s.module_base = m->base;
+    s.image_name = m->file_name;
+  }
   return s;
 }
 

@@ -1,5 +1,6 @@
 #include "kdmp/crash_answer.hpp"
 
+#include <array>
 #include <cstdio>
 
 #include "kdmp/virtual_memory.hpp"
@@ -52,7 +53,8 @@ std::optional<CodeWindow> read_code_window(VirtualMemory& vm, uint64_t address, 
 }
 
 CrashAnswer crash_answer(uint32_t code, const ExceptionRecord* exception, const Culprit& culprit,
-                         CodeSymbolizer& symbols, VirtualMemory* vm) {
+                         CodeSymbolizer& symbols, VirtualMemory* vm, const std::vector<Module>& modules,
+                         const ModuleSymbols& images) {
   CrashAnswer a;
   std::optional<CodeSymbol> symbol;
   if (culprit.module) {
@@ -60,6 +62,15 @@ CrashAnswer crash_answer(uint32_t code, const ExceptionRecord* exception, const 
     symbol = symbols.symbolize(culprit.address);
     a.image_name = culprit.module->name;
     a.image_timestamp = culprit.module->timestamp;
+    for (size_t index = 0; index < modules.size() && index < images.images.size(); ++index) {
+      if (modules[index].base != culprit.module->base) continue;
+      if (images.images[index].image) {
+        const PeImage& pe = *images.images[index].image;
+        a.timestamp_is_hash = pe.time_date_stamp_is_hash;
+        if (pe.version) a.image_version = pe.version->file_version;
+        if (a.image_timestamp == 0) a.image_timestamp = pe.time_date_stamp;
+      }
+    }
   }
   if (symbol) {
     a.symbol_name = format_code_symbol(*symbol);

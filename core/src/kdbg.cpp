@@ -5,6 +5,8 @@
 #include <optional>
 #include <vector>
 
+#include "kdmp/header.hpp"
+#include "kdmp/kdbg_decode.hpp"
 #include "kdmp/le.hpp"
 
 namespace kdmp {
@@ -43,6 +45,25 @@ bool context_has_sp(VirtualMemory& vm, uint64_t context_va, const SpField& sp, u
   return v && *v == wanted;
 }
 
+// An encoded block: read as much as the fields we use need (or what is readable of it), solve the encoding from the
+// plaintext the header gives, decode, parse. nullopt when nothing decodes it.
+std::optional<Kdbg> read_encoded_kdbg(VirtualMemory& vm, Gva address, const KdbgPlaintext& known) {
+  std::vector<uint8_t> bytes((kKnownEnd + 7) & ~size_t{7});
+  while (bytes.size() > kPsActiveProcessHead + 8 && !vm.read_virtual_exact(address, bytes)) {
+    bytes.resize(bytes.size() - 8);  // the block may end near an unmapped page: keep what is readable
+  }
+  if (bytes.size() <= kPsActiveProcessHead + 8) return std::nullopt;
+  auto encoding = solve_kdbg_encoding(bytes, known);
+  if (!encoding) return std::nullopt;
+  decode_kdbg(bytes, *encoding);
+  auto k = parse_kdbg(bytes, 8, address.value);
+  if (!k) return std::nullopt;
+  k->decoded = true;
+  k->rotation = encoding->rotation;
+  k->key = encoding->key;
+  return std::move(k).value();
+}
+
 }  // namespace
 
 Result<Kdbg> parse_kdbg(std::span<const uint8_t> bytes, unsigned pointer_size, uint64_t address) {
@@ -78,10 +99,22 @@ Result<Kdbg> parse_kdbg(std::span<const uint8_t> bytes, unsigned pointer_size, u
   k.offset_prcb_current_thread = u16(kOffsetPrcbCurrentThread);
   k.offset_prcb_proc_state_context = u16(kOffsetPrcbProcStateContext);
   k.offset_prcb_context = u16(kOffsetPrcbContext);
+  k.offset_kthread_apc_process = u16(kOffsetKThreadApcProcess);
+  k.offset_kthread_state = u16(kOffsetKThreadState);
+  k.size_eprocess = u16(kSizeEProcess);
+  k.offset_eprocess_peb = u16(kOffsetEprocessPeb);
+  k.offset_eprocess_parent_cid = u16(kOffsetEprocessParentCid);
+  k.offset_eprocess_directory_table_base = u16(kOffsetEprocessDirectoryTableBase);
+  k.offset_prcb_number = u16(kOffsetPrcbNumber);
+  k.size_ethread = u16(kSizeEThread);
+  k.offset_pcr_self_pcr = u16(kOffsetPcrSelfPcr);
+  k.offset_pcr_current_prcb = u16(kOffsetPcrCurrentPrcb);
+  k.offset_pcr_contained_prcb = u16(kOffsetPcrContainedPrcb);
+  k.offset_prcb_proc_state_special_reg = u16(kOffsetPrcbProcStateSpecialReg);
   return k;
 }
 
-Result<Kdbg> read_kdbg(VirtualMemory& vm, Gva address) {
+Result<Kdbg> read_kdbg(VirtualMemory& vm, Gva address, const KdbgPlaintext* known) {
   std::array<uint8_t, kSize + 4> header{};
   auto st = vm.read_virtual_exact(address, header);
   if (!st) {
@@ -91,6 +124,9 @@ Result<Kdbg> read_kdbg(VirtualMemory& vm, Gva address) {
   }
   const uint32_t tag = le::u32(header, kOwnerTag);
   const uint32_t size = le::u32(header, kSize);
+  if (tag != kKdbgOwnerTag && known != nullptr && vm.pointer_size() == 8) {
+    if (auto decoded = read_encoded_kdbg(vm, address, *known)) return std::move(*decoded);
+  }
   if (tag != kKdbgOwnerTag || size < kMinSize || size > kMaxSize) {
     return parse_kdbg(header, vm.pointer_size(), address.value);  // the same messages as for bytes
   }
@@ -102,6 +138,25 @@ Result<Kdbg> read_kdbg(VirtualMemory& vm, Gva address) {
     return e;
   }
   return parse_kdbg(bytes, vm.pointer_size(), address.value);
+}
+
+bool header_pointer_written(uint64_t value) { return value != 0 && value != kPageFill64 && value != kPageFill; }
+
+Result<Kdbg> read_dump_kdbg(VirtualMemory& vm, const DumpHeader& header, uint64_t kern_base) {
+  if (!header_pointer_written(header.kd_debugger_data_block)) {
+    return make_error(ErrorCode::Unsupported, "the header names no KDBG");
+  }
+  KdbgPlaintext known;
+  known.ps_loaded_module_list = header_pointer_written(header.ps_loaded_module_list) ? header.ps_loaded_module_list : 0;
+  known.ps_active_process_head =
+      header_pointer_written(header.ps_active_process_head) ? header.ps_active_process_head : 0;
+  known.kern_base = kern_base;
+  auto k = read_kdbg(vm, Gva(header.kd_debugger_data_block), &known);
+  if (!k && kern_base != 0) {  // the caller's KernBase may be wrong (a damaged module list): solve without it
+    known.kern_base = 0;
+    return read_kdbg(vm, Gva(header.kd_debugger_data_block), &known);
+  }
+  return k;
 }
 
 Result<CrashingThread> find_crashing_thread(VirtualMemory& vm, const Kdbg& kdbg, uint32_t number_processors,

@@ -26,8 +26,7 @@ uint64_t pointer_at(std::span<const uint8_t> b, size_t off, unsigned pointer_siz
   return pointer_size == 4 ? uint64_t{le::u32(b, off)} : le::u64(b, off);
 }
 
-// A header pointer field that was actually written: not zero and not the "PAGE" fill.
-bool written(uint64_t value) { return value != 0 && value != kPageFill64 && value != kPageFill; }
+bool written(uint64_t value) { return header_pointer_written(value); }
 
 // UNICODE_STRING {Length u16 (bytes), MaximumLength u16, Buffer pointer (aligned to the pointer size)}.
 struct UnicodeString {
@@ -226,12 +225,14 @@ void walk_module_list(VirtualMemory& vm, uint64_t list_head, const LoaderEntryLa
 ModuleList load_modules(VirtualMemory& vm, const DumpHeader& header, const Context& context) {
   ModuleList out;
   const unsigned ps = vm.pointer_size();
-  const Result<Kdbg> kdbg = written(header.kd_debugger_data_block)
-                                ? read_kdbg(vm, Gva(header.kd_debugger_data_block))
-                                : Result<Kdbg>(make_error(ErrorCode::Unsupported, "the header names no KDBG"));
-
+  // The kernel list first: its first entry (the kernel) gives KernBase, one more known word for decoding an encoded
+  // KDBG. Without the header's PsLoadedModuleList, the KDBG names it.
   uint64_t head = header.ps_loaded_module_list;
-  if (!written(head) && kdbg) head = kdbg->ps_loaded_module_list;
+  Result<Kdbg> kdbg = make_error(ErrorCode::Unsupported, "the KDBG was not read");
+  if (!written(head)) {
+    kdbg = read_dump_kdbg(vm, header);
+    if (kdbg) head = kdbg->ps_loaded_module_list;
+  }
   if (!written(head)) {
     warn(out, "module-list-missing", "neither the header nor the KDBG names PsLoadedModuleList");
   } else {
@@ -242,6 +243,9 @@ ModuleList load_modules(VirtualMemory& vm, const DumpHeader& header, const Conte
       layout.entry_size = layout.checksum + 4;
     }
     walk_module_list(vm, head, layout, ModuleKind::Kernel, "kernel module list", out);
+  }
+  if (written(header.ps_loaded_module_list)) {
+    kdbg = read_dump_kdbg(vm, header, out.modules.empty() ? 0 : out.modules.front().base);
   }
 
   load_user_modules(vm, header, context, kdbg, out);

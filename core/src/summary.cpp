@@ -117,9 +117,48 @@ void write_physical_memory(JsonWriter& j, const Dump& dump) {
 }
 
 
-void write_modules(JsonWriter& j, const std::vector<Module>& modules) {
+void write_image(JsonWriter& j, const ModuleImage* mi) {
+  j.key("image").begin_object();
+  j.key("headerPresent").boolean(mi && mi->header_present);
+  j.key("fromFile").boolean(mi && mi->image_from_file);
+  const PeImage* img = mi && mi->image ? &*mi->image : nullptr;
+  j.key("timeDateStampIsHash").boolean(img && img->time_date_stamp_is_hash);
+  j.key("pdb");
+  if (img && img->codeview) {
+    j.begin_object();
+    j.key("name").string(img->codeview->pdb_name);
+    j.key("guid").string(img->codeview->guid.text());
+    j.key("age").unsigned_number(img->codeview->age);
+    j.end_object();
+  } else {
+    j.null();
+  }
+  j.key("version");
+  if (img && img->version) {
+    const PeVersion& v = *img->version;
+    j.begin_object();
+    j.key("fileVersion").string(v.file_version);
+    j.key("productVersion").string(v.product_version);
+    j.key("companyName").string(v.company_name);
+    j.key("fileDescription").string(v.file_description);
+    j.key("productName").string(v.product_name);
+    j.end_object();
+  } else {
+    j.null();
+  }
+  j.end_object();
+}
+
+std::string symbol_text(const Symbolizer& symbols, uint64_t address) {
+  auto name = symbols.symbolize(address);
+  return name ? name->text() : std::string();
+}
+
+void write_modules(JsonWriter& j, const std::vector<Module>& modules, const ModuleSymbols& symbols) {
   j.key("modules").begin_array();
-  for (const Module& m : modules) {
+  for (size_t i = 0; i < modules.size(); ++i) {
+    const Module& m = modules[i];
+    const ModuleImage* mi = i < symbols.images.size() ? &symbols.images[i] : nullptr;
     j.begin_object();
     j.key("name").string(m.name);
     j.key("path").string(m.path);
@@ -128,12 +167,14 @@ void write_modules(JsonWriter& j, const std::vector<Module>& modules) {
     j.key("checksum").hex(m.checksum);
     j.key("timestamp").hex(m.timestamp);
     j.key("kind").string(module_kind_name(m.kind));
+    write_image(j, mi);
+    j.key("symbols").string(symbol_source_name(mi ? mi->symbols : SymbolSource::None));
     j.end_object();
   }
   j.end_array();
 }
 
-void write_culprit(JsonWriter& j, const Culprit& c) {
+void write_culprit(JsonWriter& j, const Culprit& c, const Symbolizer& symbols) {
   j.key("culprit");
   if (!c.module) {
     j.null();
@@ -144,11 +185,12 @@ void write_culprit(JsonWriter& j, const Culprit& c) {
   j.key("base").hex(c.module->base);
   j.key("address").hex(c.address);
   j.key("offset").hex(c.offset);
+  j.key("symbol").string(symbol_text(symbols, c.address));
   j.key("reason").string(c.reason);
   j.end_object();
 }
 
-void write_stack(JsonWriter& j, const StackScan& stack) {
+void write_stack(JsonWriter& j, const StackScan& stack, const Symbolizer& symbols) {
   j.key("stack").begin_object();
   j.key("start").hex(stack.start);
   j.key("bytesRead").unsigned_number(stack.bytes_read);
@@ -159,6 +201,7 @@ void write_stack(JsonWriter& j, const StackScan& stack) {
     j.key("value").hex(e.value);
     j.key("module").string(e.module);
     j.key("offset").hex(e.offset);
+    j.key("symbol").string(symbol_text(symbols, e.value));
     j.key("probableReturn").boolean(e.probable_return);
     j.end_object();
   }
@@ -223,7 +266,15 @@ void write_answer(JsonWriter& j, const Analysis& a, const DumpHeader& header) {
   j.key("imageTimestamp");
   if (!answer.image_name.empty()) j.hex(answer.image_timestamp);
   else j.null();
+  j.key("timestampIsHash").boolean(answer.timestamp_is_hash);
+  text_or_null("imageVersion", answer.image_version);
   j.key("failureBucket").string(answer.failure_bucket);
+  j.key("processName");
+  if (a.processes.crashing && !a.processes.crashing->process_name.empty()) j.string(a.processes.crashing->process_name);
+  else j.null();
+  j.key("thread");
+  if (a.processes.crashing && a.processes.crashing->thread != 0) j.hex(a.processes.crashing->thread);
+  else j.null();
   j.key("faultContextSource");
   if (a.fault) j.string(a.fault->source);
   else j.null();
@@ -276,6 +327,125 @@ void write_triage(JsonWriter& j, const TriageDump* t) {
   j.end_object();
 }
 
+template <class T>
+void optional_hex(JsonWriter& j, const char* key, const std::optional<T>& v) {
+  j.key(key);
+  if (v) {
+    j.hex(static_cast<uint64_t>(*v));
+  } else {
+    j.null();
+  }
+}
+
+template <class T>
+void optional_number(JsonWriter& j, const char* key, const std::optional<T>& v) {
+  j.key(key);
+  if (v) {
+    j.unsigned_number(static_cast<uint64_t>(*v));
+  } else {
+    j.null();
+  }
+}
+
+void optional_time(JsonWriter& j, const char* key, const std::optional<uint64_t>& filetime) {
+  j.key(key);
+  auto t = filetime ? filetime_to_iso8601(*filetime) : std::nullopt;
+  if (t) {
+    j.string(*t);
+  } else {
+    j.null();
+  }
+}
+
+void write_crashing(JsonWriter& j, const ProcessReport& r) {
+  const auto& c = r.crashing;
+  j.key("crashingProcess");
+  if (c && c->process != 0) {
+    j.begin_object();
+    j.key("name").string(c->process_name);
+    optional_number(j, "pid", c->pid);
+    j.key("address").hex(c->process);
+    j.end_object();
+  } else {
+    j.null();
+  }
+  j.key("crashingThread");
+  if (c) {
+    j.begin_object();
+    optional_number(j, "tid", c->tid);
+    j.key("address").hex(c->thread);
+    optional_number(j, "cpu", c->cpu);
+    optional_number(j, "irql", c->irql);
+    j.key("irqlSource").string(c->irql_source);
+    j.key("prcb");
+    if (c->prcb != 0) {
+      j.hex(c->prcb);
+    } else {
+      j.null();
+    }
+    j.key("how").string(c->how);
+    j.end_object();
+  } else {
+    j.null();
+  }
+}
+
+void write_processes(JsonWriter& j, const ProcessReport& r) {
+  j.key("processes").begin_array();
+  for (const ProcessInfo& p : r.processes) {
+    j.begin_object();
+    j.key("address").hex(p.address);
+    optional_number(j, "pid", p.pid);
+    optional_number(j, "parentPid", p.parent_pid);
+    j.key("name").string(p.name);
+    j.key("imagePath").string(p.image_path);
+    optional_time(j, "createTime", p.create_time);
+    optional_time(j, "exitTime", p.exit_time);
+    optional_number(j, "sessionId", p.session_id);
+    optional_hex(j, "directoryTableBase", p.directory_table_base);
+    optional_hex(j, "userDirectoryTableBase", p.user_directory_table_base);
+    optional_hex(j, "peb", p.peb);
+    j.key("wow64");
+    if (p.wow64) {
+      j.boolean(*p.wow64);
+    } else {
+      j.null();
+    }
+    optional_number(j, "activeThreads", p.active_threads);
+    j.key("threads").begin_array();
+    for (const ThreadInfo& t : p.threads) {
+      j.begin_object();
+      j.key("address").hex(t.address);
+      optional_number(j, "tid", t.tid);
+      optional_number(j, "state", t.state);
+      j.key("stateName").string(t.state ? thread_state_name(*t.state) : "");
+      optional_hex(j, "startAddress", t.start_address);
+      optional_hex(j, "win32StartAddress", t.win32_start_address);
+      optional_hex(j, "teb", t.teb);
+      j.end_object();
+    }
+    j.end_array();
+    j.end_object();
+  }
+  j.end_array();
+  j.key("kernelOffsets").begin_object();
+  j.key("sources").begin_array();
+  for (const std::string& s : r.offsets.sources) j.string(s);
+  j.end_array();
+  j.key("fields").begin_array();
+  for (size_t i = 0; i < kKernelFieldCount; ++i) {
+    const auto f = static_cast<KernelField>(i);
+    if (!r.offsets.has(f)) continue;
+    j.begin_object();
+    j.key("field").string(kernel_field_name(f));
+    j.key("offset").hex(*r.offsets.get(f));
+    j.key("source").string(offset_origin_name(r.offsets.origin(f)));
+    j.end_object();
+  }
+  j.end_array();
+  j.end_object();
+}
+
 void write_warnings(JsonWriter& j, const std::vector<Warning>& warnings) {
   j.key("warnings").begin_array();
   for (const Warning& w : warnings) {
@@ -290,7 +460,9 @@ void write_warnings(JsonWriter& j, const std::vector<Warning>& warnings) {
 }  // namespace
 
 std::string summary_json(Dump& dump, const SummaryOptions& options) {
-  const Analysis analysis = analyze(dump, options.analyze);
+  AnalysisOptions analysis_options;
+  analysis_options.symbols = options.symbols;
+  const Analysis analysis = analyze(dump, analysis_options);
   JsonWriter j(options.pretty);
   j.begin_object();
   j.key("tool").begin_object().key("name").string(kToolName).key("version").string(kToolVersion).end_object();
@@ -300,9 +472,11 @@ std::string summary_json(Dump& dump, const SummaryOptions& options) {
   write_context(j, analysis.context);
   write_exception(j, analysis.exception, analysis.exception_source);
   write_physical_memory(j, dump);
-  write_modules(j, analysis.modules.modules);
-  write_culprit(j, analysis.culprit);
-  write_stack(j, analysis.stack);
+  write_modules(j, analysis.modules.modules, analysis.symbols);
+  write_culprit(j, analysis.culprit, analysis.symbols.symbolizer);
+  write_crashing(j, analysis.processes);
+  write_processes(j, analysis.processes);
+  write_stack(j, analysis.stack, analysis.symbols.symbolizer);
   write_call_stack(j, "callStack", analysis.call_stack);
   if (analysis.fault) write_call_stack(j, "faultCallStack", analysis.fault_call_stack);
   write_answer(j, analysis, dump.header());
@@ -310,6 +484,7 @@ std::string summary_json(Dump& dump, const SummaryOptions& options) {
   std::vector<Warning> warnings = dump.warnings();
   warnings.insert(warnings.end(), analysis.warnings.begin(), analysis.warnings.end());
   warnings.insert(warnings.end(), analysis.modules.warnings.begin(), analysis.modules.warnings.end());
+  warnings.insert(warnings.end(), analysis.processes.warnings.begin(), analysis.processes.warnings.end());
   write_warnings(j, warnings);
   j.end_object();
   return j.str();

@@ -52,14 +52,14 @@ void save_freg(std::vector<uint8_t>& out, unsigned x, unsigned z) { push2(out, 0
 
 Result<uint64_t> read_u64(VirtualMemory& vm, uint64_t va) { return read_pointer(vm, va, 8); }
 
-Error bad(const RuntimeFunction& f, const std::string& why) {
+Error bad(const UnwindEntry& f, const std::string& why) {
   return make_error(ErrorCode::InvalidArgument,
                     "bad ARM64 unwind data for the function at " + hex(f.image_base + f.begin_rva) + ": " + why,
                     f.image_base + f.begin_rva);
 }
 
 // Applies codes[start..] up to `end` (or the end of the array) to r. Returns the machine-frame address, or 0.
-Result<uint64_t> run_codes(VirtualMemory& stack, const RuntimeFunction& f, std::span<const uint8_t> codes,
+Result<uint64_t> run_codes(VirtualMemory& stack, const UnwindEntry& f, std::span<const uint8_t> codes,
                            size_t start, Arm64Registers& r) {
   unsigned save_next = 0;  // pending save_next codes: the following register-pair save covers that many more pairs
   // Restores `pairs` register pairs starting at register `first` (integer registers only; FP ones are not tracked)
@@ -236,7 +236,7 @@ Result<std::vector<uint8_t>> arm64_packed_codes(uint32_t packed) {
   return out;
 }
 
-Result<Arm64UnwindResult> unwind_arm64(UnwindSource& source, VirtualMemory& stack, const RuntimeFunction& f,
+Result<Arm64UnwindResult> unwind_arm64(UnwindSource& source, VirtualMemory& stack, const UnwindEntry& f,
                                        Arm64Registers& regs, bool pc_exact) {
   std::vector<uint8_t> codes;
   bool fragment = false;

@@ -38,18 +38,18 @@ unsigned slots_of(uint8_t op, uint8_t info) {
 
 Result<uint64_t> read_u64(VirtualMemory& vm, uint64_t va) { return read_pointer(vm, va, 8); }
 
-Error bad_info(const RuntimeFunction& f, uint32_t info_rva, const std::string& why) {
+Error bad_info(const UnwindEntry& f, uint32_t info_rva, const std::string& why) {
   return make_error(ErrorCode::InvalidArgument,
                     "bad UNWIND_INFO at " + hex(f.image_base + info_rva) + ": " + why, f.image_base + info_rva);
 }
 
 }  // namespace
 
-Result<X64UnwindResult> unwind_x64(UnwindSource& source, VirtualMemory& stack, const RuntimeFunction& function,
+Result<X64UnwindResult> unwind_x64(UnwindSource& source, VirtualMemory& stack, const UnwindEntry& function,
                                    X64Registers& regs, bool pc_exact) {
   X64UnwindResult result;
   X64Registers r = regs;  // the caller's registers, written only on success
-  RuntimeFunction f = function;
+  UnwindEntry f = function;
   bool primary = true;
   for (unsigned depth = 0;; ++depth) {
     if (depth >= kMaxUnwindChain) return bad_info(f, f.unwind_data, "more than 32 chained entries");
@@ -135,7 +135,7 @@ Result<X64UnwindResult> unwind_x64(UnwindSource& source, VirtualMemory& stack, c
       if (result.machine_frame != 0) break;
     }
     if (result.machine_frame != 0 || !(flags & kUnwFlagChainInfo)) break;
-    RuntimeFunction next = f;
+    UnwindEntry next = f;
     next.begin_rva = le::u32(codes, code_bytes);
     next.end_rva = le::u32(codes, code_bytes + 4);
     next.unwind_data = le::u32(codes, code_bytes + 8);

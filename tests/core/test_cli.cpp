@@ -80,6 +80,20 @@ TEST_CASE("kdmp-parser --layout prints the file's structures, one a line", "[cli
   CHECK_THAT(run_cli("-h").out, Catch::Contains("--layout"));
 }
 
+TEST_CASE("kdmp-parser --processes prints the crashing thread, the processes and where offsets came from",
+          "[cli][processes]") {
+  auto r = run_cli("--processes " + fixture("sample.dmp"));
+  CHECK(r.status == 0);
+  CHECK_THAT(r.out, Catch::StartsWith("crashing: app.exe pid 6700 (EPROCESS ffffc50a20008000), thread 12052 (ETHREAD "
+                                      "ffffc50a1b2c3080), cpu 2, irql 2\n"));
+  CHECK_THAT(r.out, Catch::Contains("  6700   8000 ffffc50a20008000 dtb 0000000000100000 threads   3 app.exe         "
+                                    "\\Device\\HarddiskVolume3\\Program Files\\App\\app.exe\n"));
+  CHECK_THAT(r.out, Catch::Contains("         thread  12052 ffffc50a1b2c3080 running    start 00007ffd5ea0b650\n"));
+  CHECK_THAT(r.out, Catch::Contains("offset EPROCESS.ActiveProcessLinks               0x448 table\n"));
+  CHECK_THAT(r.out, Catch::Contains("offset KTHREAD.ApcState.Process                   0xb8 kdbg\n"));
+  CHECK_THAT(run_cli("-h").out, Catch::Contains("--processes"));
+}
+
 TEST_CASE("kdmp-parser errors", "[cli]") {
   CHECK(run_cli("--bogus x").status == 2);
   CHECK(run_cli("").status == 2);

@@ -158,12 +158,13 @@ TEST_CASE("sample.dmp: the culprit is baddrv.sys", "[system]") {
 
   const std::string json = summary_json(*a.dump);
   CHECK_THAT(json, Catch::Contains(R"("culprit":{"module":"baddrv.sys","base":"0xfffff80312340000",)"
-                                   R"("address":"0xfffff8031234abcd","offset":"0xabcd",)"
+                                   R"("address":"0xfffff8031234abcd","offset":"0xabcd","symbol":"baddrv+0xabcd",)"
                                    R"j("reason":"bug check 0xD1 parameter 4 (address that referenced memory)"})j"));
   CHECK_THAT(json, Catch::Contains(R"("name":"baddrv.sys","path":"\\SystemRoot\\System32\\drivers\\baddrv.sys",)"
                                    R"("base":"0xfffff80312340000","size":"0x10000")"));
   CHECK_THAT(json, Catch::Contains(R"({"stackAddress":"0xffffd0012345e8e0","value":"0xfffff80312341234",)"
-                                   R"("module":"baddrv.sys","offset":"0x1234","probableReturn":true})"));
+                                   R"("module":"baddrv.sys","offset":"0x1234","symbol":"baddrv+0x1234",)"
+                                   R"("probableReturn":true})"));
   CHECK_THAT(json, Catch::Contains(R"("warnings":[])"));
 }
 

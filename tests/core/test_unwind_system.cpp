@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "kdmp/call_stack.hpp"
-#include "kdmp/pe_unwind_source.hpp"
+#include "kdmp/module_unwind_source.hpp"
 #include "system_writer.hpp"
 #include "test_system_helpers.hpp"
 #include "unwind_systems.hpp"
@@ -40,7 +40,10 @@ TEST_CASE("x64 unwinding through real UNWIND_INFO: DriverEntry -> StackMiddle ->
   REQUIRE(sys.frames.size() == 3);
   require_frames(a.analysis.call_stack, sys);
   const auto& frames = a.analysis.call_stack.frames;
-  CHECK(frames[0].call_site == "stackdrv+" + hex(sys.frames[0].pc - sys.driver_base));
+  // The exports name the functions (WinDbg's export symbols): StackLeaf + the fault's offset in it.
+  CHECK(frames[0].call_site == "stackdrv!StackLeaf+" + hex(sys.frames[0].pc - sys.driver_base - 0x1010));
+  CHECK(frames[1].call_site.rfind("stackdrv!StackMiddle+", 0) == 0);
+  CHECK(frames[2].call_site.rfind("stackdrv!DriverEntry+", 0) == 0);
   CHECK(frames[0].symbol->module == "stackdrv");
   // The answer: the fault's address, its module and image, an access-violation bucket.
   const CrashAnswer& answer = a.analysis.answer;
@@ -49,7 +52,7 @@ TEST_CASE("x64 unwinding through real UNWIND_INFO: DriverEntry -> StackMiddle ->
   CHECK(answer.module_name == "stackdrv");
   CHECK(answer.image_name == "stackdrv.sys");
   CHECK(answer.image_timestamp == sys.driver_timestamp);
-  CHECK(answer.failure_bucket == "AV_stackdrv!unknown_function");
+  CHECK(answer.failure_bucket == "AV_stackdrv!StackLeaf");
   REQUIRE(answer.code);
   CHECK(answer.code->instruction == sys.frames[0].pc);
   CHECK(answer.code->address == sys.frames[0].pc - 32);
@@ -68,7 +71,8 @@ TEST_CASE("x64 unwinding crosses KiPageFault's machine frame into the interrupte
   CHECK(sys.frames[2].name == "StackLeaf");
   CHECK(sys.frames[2].found == "trap-frame");
   require_frames(a.analysis.call_stack, sys);
-  CHECK(a.analysis.call_stack.frames[0].call_site.rfind("nt+", 0) == 0);
+  CHECK(a.analysis.call_stack.frames[0].call_site.rfind("nt!KeBugCheckEx+", 0) == 0);
+  CHECK(a.analysis.call_stack.frames[1].call_site.rfind("nt!KiPageFault+", 0) == 0);
   // The trap frame reads back as the interrupted state (.trap).
   auto trap = read_ktrap_frame_x64(*a.vm, sys.frames[2].trap_frame);
   REQUIRE(trap.ok());
@@ -76,14 +80,14 @@ TEST_CASE("x64 unwinding crosses KiPageFault's machine frame into the interrupte
   CHECK(trap->stack_pointer == sys.frames[2].sp);
   // The culprit is past the kernel: the first driver frame the unwinder found, and the bucket names it.
   CHECK(a.analysis.culprit.module->name == "stackdrv.sys");
-  CHECK(a.analysis.answer.failure_bucket == "AV_stackdrv!unknown_function");
+  CHECK(a.analysis.answer.failure_bucket == "AV_stackdrv!StackLeaf");
 }
 
 TEST_CASE("x64 unwinding stops at the frame limit and on a loop") {
   const UnwindSystem sys = fixtures::x64_unwind_system(KDMP_STACK_IMAGES_DIR, false);
   auto built = fixtures::build_system_dump(sys.spec);
   Analyzed a(built.dump);
-  PeUnwindSource unwind(a.vm.get(), a.analysis.modules.modules);
+  ModuleUnwindSource unwind(a.vm.get(), a.analysis.modules.modules, a.analysis.symbols, nullptr);
   CallStackOptions two;
   two.max_frames = 2;
   const CallStack limited = walk_call_stack(*a.vm, *a.analysis.context, a.analysis.modules.modules, &unwind, nullptr, two);
@@ -104,4 +108,11 @@ TEST_CASE("x64 unwinding stops at the frame limit and on a loop") {
   INFO(s.stop_reason);
   CHECK(s.frames.size() == 2);
   CHECK(s.stop_reason.rfind("loop", 0) == 0);
+}
+
+TEST_CASE("x64 unwinding of a 64-frame stack reproduces every frame") {
+  const UnwindSystem sys = fixtures::x64_unwind_system(KDMP_STACK_IMAGES_DIR, false, 62);
+  Analyzed a(fixtures::build_system_dump(sys.spec).dump);
+  REQUIRE(sys.frames.size() == 64);
+  require_frames(a.analysis.call_stack, sys);
 }

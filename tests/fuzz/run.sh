@@ -37,6 +37,8 @@ cmake --build "$build" -j2 --target kdmp_fuzz make-fixtures || fail "build faile
 rm -rf "$seeds"
 mkdir -p "$corpus" "$artifacts"
 "$build/tests/make-fixtures" "$seeds" || fail "make-fixtures failed"
+# The real driver images and PDBs the native build makes (tests/images) seed the PE and PDB readers.
+cp "$root"/build/tests/images/*.sys "$root"/build/tests/images/*.pdb "$seeds"/ 2>/dev/null || true
 
 echo "fuzz: running kdmp_fuzz for ${seconds}s (seeds: $(ls "$seeds" | wc -l) fixtures, corpus: $(ls "$corpus" | wc -l) inputs)"
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=0}"

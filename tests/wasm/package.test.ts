@@ -73,6 +73,27 @@ describe('the npm package', () => {
     expect(bad.stderr).toContain('not-a-dump');
   });
 
+  it("runs the README's worker-threads loop: one NDJSON line per dump, errors as lines", () => {
+    const readme = readFileSync(path.join(pkg, 'README.md'), 'utf8');
+    const script = /### Many dumps on a server[\s\S]*?```js\n([\s\S]*?)```/.exec(readme)![1]!;
+    writeFileSync(path.join(consumer, 'summaries.mjs'), script);
+    const folder = mkdtempSync(path.join(tmpdir(), 'kdmpview-fleet-'));
+    mkdirSync(path.join(folder, 'sub'));
+    const names = ['sample.dmp', 'triage64.dmp', 'sub/system-x86.dmp', 'sub/not-a-dump.bin'];
+    for (const name of names) writeFileSync(path.join(folder, name), readFileSync(fixture(path.basename(name))));
+    try {
+      const out = execFileSync(process.execPath, [path.join(consumer, 'summaries.mjs'), folder], { cwd: consumer, encoding: 'utf8' });
+      const lines = out.trimEnd().split('\n').map((l) => JSON.parse(l) as { file: string; error?: { code: string } });
+      expect(lines.map((l) => l.file).sort()).toEqual(names.map((n) => path.join(folder, n)).sort());
+      for (const line of lines) {
+        if (line.file.endsWith('not-a-dump.bin')) expect(line.error?.code).toBe('not-a-dump');
+        else expect(withoutTool({ ...line, file: undefined })).toEqual(withoutTool({ ...cliSummary(line.file), file: undefined }));
+      }
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
   it('type-checks a consumer against its declarations', () => {
     writeFileSync(path.join(consumer, 'app.ts'), `
       import { init, openDump, KdmpError, type DumpHandle, type SearchResult, type Summary } from 'kdmpview';

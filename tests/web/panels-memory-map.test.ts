@@ -37,6 +37,6 @@ describe('layoutMemoryMap', () => {
   });
 
   it('handles a dump without physical memory (a minidump)', () => {
-    expect(layoutMemoryMap([])).toEqual({ blocks: [], top: 0n, pages: 0, bytes: 0n });
+    expect(layoutMemoryMap([])).toEqual({ blocks: [], top: 0n, pages: 0, bytes: 0n, heldPages: 0 });
   });
 });

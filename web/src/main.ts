@@ -23,7 +23,7 @@ for (const type of ['dragover', 'drop'] as const) {
   document.addEventListener(type, (event) => {
     if (event.target instanceof Node && app.contains(event.target)) return;
     event.preventDefault();
-    if (type === 'drop') void viewer.openFiles([...(event.dataTransfer?.files ?? [])]);
+    if (type === 'drop' && event.dataTransfer) void viewer.openDrop(event.dataTransfer);
   });
 }
 

@@ -42,6 +42,9 @@ export interface SearchBody {
   space: SearchSpace;
   /** The bytes to find (ASCII and UTF-16LE text are encoded by the caller: see pattern.ts). 1 to 4096 bytes. */
   pattern: Uint8Array;
+  /** Per pattern byte: a byte matches when (byte & mask) == (pattern & mask): 0 is any byte, 0xdf on an ASCII letter
+   *  is either case (pattern.ts). Absent: every byte compared whole. */
+  mask?: Uint8Array;
   /** First address to search; default the start of the space. */
   start?: Hex;
   /** Where to stop (exclusive); default the end of the space (the file size, the top of memory). */

@@ -17,6 +17,12 @@ export interface Summary {
   modules: SummaryModule[];
   culprit: Culprit | null;
   stack: { start: Hex; bytesRead: number; entries: StackEntry[] };
+  /** The call stack from the dump's context, as WinDbg's `k`. */
+  callStack?: CallStack;
+  /** The call stack from the fault's own context, when the bug check points at one. */
+  faultCallStack?: CallStack;
+  /** The answer as `!analyze -v` gives it. */
+  analysis?: CrashAnalysis;
   /** Triage dumps (DumpType 4) only. */
   triage?: SummaryTriage;
   warnings: SummaryWarning[];
@@ -42,6 +48,12 @@ export interface SummaryModule {
   timestamp: Hex;
   /** kdmp::module_kind_name: "kernel", "user", ... */
   kind: string;
+  /** The image's version resource, when the symbols work read it from the dump (absent until then). */
+  fileVersion?: string;
+  companyName?: string;
+  /** True when the image's debug directory has a REPRO entry: `timestamp` is then a hash of the content, not a time
+   *  (absent until the symbols work reads the debug directory). */
+  reproducible?: boolean;
 }
 
 export interface Culprit {
@@ -123,4 +135,41 @@ export function parseSummary(json: string): Summary {
     throw new Error('the summary does not have the expected shape (header, bugcheck, warnings)');
   }
   return s;
+}
+
+export interface StackFrame {
+  number: number;
+  childSp: Hex;
+  returnAddress: Hex;
+  instructionPointer: Hex;
+  /** "module!function+0xoff", "module+0xoff", or the bare address. */
+  callSite: string;
+  module: string | null;
+  function: string | null;
+  /** How the frame was found; "scan" frames are guesses. */
+  found: 'context' | 'unwind' | 'trap-frame' | 'frame-chain' | 'scan';
+  trapFrame: Hex | null;
+}
+
+export interface CallStack {
+  frames: StackFrame[];
+  stopReason: string;
+  guessed: boolean;
+}
+
+export interface CrashAnalysis {
+  bugcheckCode: Hex;
+  bugcheckName: string;
+  faultingIp: Hex | null;
+  symbolName: string | null;
+  moduleName: string | null;
+  imageName: string | null;
+  imageTimestamp: Hex | null;
+  timestampIsHash: boolean;
+  imageVersion: string | null;
+  processName: string | null;
+  thread: Hex | null;
+  faultContextSource: string | null;
+  failureBucket: string;
+  code: { address: Hex; instruction: Hex; bytes: string } | null;
 }

@@ -16,7 +16,9 @@
 #include "kdmp/dump.hpp"
 #include "kdmp/exception.hpp"
 #include "kdmp/fault_context.hpp"
+#include "kdmp/module_symbols.hpp"
 #include "kdmp/modules.hpp"
+#include "kdmp/processes.hpp"
 #include "kdmp/stack.hpp"
 #include "kdmp/warning.hpp"
 
@@ -28,6 +30,7 @@ struct Analysis {
                                              // a bug check parameter points to
   std::string exception_source;              // "header", "bug check 0x1000007E parameter 3 (exception record)"
   ModuleList modules;  // kernel and user modules, sorted by base; their warnings included
+  ProcessReport processes;  // the crashing CPU, thread and process; every process of a full/kernel dump
   StackScan stack;
   CallStack call_stack;                     // `k` from the dump's context
   std::optional<FaultContext> fault;        // the fault's own context, when the bug check points at one
@@ -35,18 +38,16 @@ struct Analysis {
   Culprit culprit;
   CrashAnswer answer;                       // SYMBOL_NAME, MODULE_NAME, IMAGE_NAME, the failure bucket
   std::vector<Warning> warnings;  // why a part is missing (no context, no virtual memory, ...) plus the stack's
+  // Per module (in modules.modules' order): its PE image and symbol source; the symbolizer over all of them.
+  // Its warnings (pdb-mismatch, ...) are in `warnings` too.
+  ModuleSymbols symbols;
 };
 
-// Image files for modules whose code the dump does not hold (triage dumps): the symbol path's
-// name.sys/TIMESTAMPSIZEOFIMAGE/name.sys. Returns null when there is none.
-using ImageFinder = std::function<std::shared_ptr<ByteSource>(const Module&)>;
-
-struct AnalyzeOptions {
-  CodeSymbolizer* symbols = nullptr;  // null: module+offset names
-  ImageFinder find_image;             // empty: unwind data only from the dump
-  size_t max_frames = 256;
+struct AnalysisOptions {
+  SymbolProvider* symbols = nullptr;  // PDBs and image files; none: images in the dump and their exports only
+  size_t max_frames = 256;            // per call stack
 };
 
-Analysis analyze(Dump& dump, const AnalyzeOptions& options = {});
+Analysis analyze(Dump& dump, const AnalysisOptions& options = {});
 
 }  // namespace kdmp

@@ -1,6 +1,7 @@
 // Names for code addresses, the unwinder's and the analysis's view of symbols: "module!function+0xoff" when symbols
-// name the function, "module+0xoff" otherwise. The symbols issue's PDB/export tables are adapted to CodeSymbolizer;
-// ModuleCodeSymbolizer is the name-less fallback every dump has (its loaded-module list).
+// name the function, "module+0xoff" otherwise. SymbolizerNames adapts the symbols step's Symbolizer (PDBs, exports);
+// ModuleCodeSymbolizer is the name-less fallback every dump has (its loaded-module list). Module names are WinDbg's
+// (module_symbol_name: "nt" for the kernel, the file name without its extension otherwise).
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "kdmp/modules.hpp"
+#include "kdmp/symbolizer.hpp"
 
 namespace kdmp {
 
@@ -29,9 +31,15 @@ class CodeSymbolizer {
   virtual std::optional<CodeSymbol> symbolize(uint64_t address) = 0;
 };
 
-// The module name WinDbg uses: the file name without its extension, and "nt" for every kernel image name
-// (ntoskrnl.exe, ntkrnlmp.exe, ntkrnlpa.exe, ntkrpamp.exe).
-std::string debugger_module_name(std::string_view image_name);
+// The symbols step's Symbolizer (PDB, exports, or module+offset per module) seen as a CodeSymbolizer.
+class SymbolizerNames final : public CodeSymbolizer {
+ public:
+  explicit SymbolizerNames(const Symbolizer& symbolizer) : symbolizer_(symbolizer) {}
+  std::optional<CodeSymbol> symbolize(uint64_t address) override;
+
+ private:
+  const Symbolizer& symbolizer_;
+};
 
 // Module + offset from the loaded-module list: what is known without symbols.
 class ModuleCodeSymbolizer final : public CodeSymbolizer {

@@ -16,6 +16,7 @@
 #include "kdmp/code_symbolizer.hpp"
 #include "kdmp/culprit.hpp"
 #include "kdmp/exception.hpp"
+#include "kdmp/module_symbols.hpp"
 
 namespace kdmp {
 
@@ -31,6 +32,8 @@ struct CrashAnswer {
   std::string module_name;   // "stackdrv"
   std::string image_name;    // "stackdrv.sys"
   uint32_t image_timestamp = 0;
+  bool timestamp_is_hash = false;  // a REPRO image: the TimeDateStamp is a content hash, not a date
+  std::string image_version;       // the version resource's FileVersion, when its pages were there
   std::string failure_bucket;  // "AV_stackdrv!StackLeaf"
   std::optional<CodeWindow> code;
 };
@@ -41,10 +44,11 @@ bool is_access_violation(uint32_t bugcheck_code, const ExceptionRecord* exceptio
 std::string failure_bucket(uint32_t bugcheck_code, const ExceptionRecord* exception,
                            const std::optional<CodeSymbol>& symbol);
 
-// The answer for the culprit's address. `read` reads code bytes (virtual memory); may be null.
-class VirtualMemory;
+// The answer for the culprit's address. vm (for the code bytes) may be null; `images` gives the version and the
+// REPRO mark of the culprit's image (images.images is in the order of `modules`).
 CrashAnswer crash_answer(uint32_t bugcheck_code, const ExceptionRecord* exception, const Culprit& culprit,
-                         CodeSymbolizer& symbols, VirtualMemory* vm);
+                         CodeSymbolizer& symbols, VirtualMemory* vm, const std::vector<Module>& modules,
+                         const ModuleSymbols& images);
 
 // Up to `before` and `after` bytes around address: stops at the first unreadable byte on either side.
 std::optional<CodeWindow> read_code_window(VirtualMemory& vm, uint64_t address, size_t before = 32,

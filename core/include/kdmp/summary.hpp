@@ -5,13 +5,14 @@
 
 #include "kdmp/analysis.hpp"
 #include "kdmp/dump.hpp"
+#include "kdmp/module_symbols.hpp"
 
 namespace kdmp {
 
 struct SummaryOptions {
   bool pretty = false;
   std::string file_name;  // shown as "file" when not empty
-  AnalyzeOptions analyze;  // symbols and image files for the call stacks and the answer
+  SymbolProvider* symbols = nullptr;  // PDBs and image files for the names; none: exports of in-dump images only
 };
 
 std::string summary_json(Dump& dump, const SummaryOptions& options = {});

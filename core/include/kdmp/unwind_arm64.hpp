@@ -30,7 +30,7 @@ struct Arm64UnwindResult {
 Result<std::vector<uint8_t>> arm64_packed_codes(uint32_t packed);
 
 // Unwinds one frame in place (see unwind_x64 for pc_exact).
-Result<Arm64UnwindResult> unwind_arm64(UnwindSource& source, VirtualMemory& stack, const RuntimeFunction& function,
+Result<Arm64UnwindResult> unwind_arm64(UnwindSource& source, VirtualMemory& stack, const UnwindEntry& function,
                                        Arm64Registers& regs, bool pc_exact);
 
 // ARM64 pointer authentication: a signed return address carries a code in its top bits. Windows uses 48-bit

@@ -13,7 +13,7 @@
 
 namespace kdmp {
 
-struct RuntimeFunction {
+struct UnwindEntry {
   uint64_t image_base = 0;
   uint32_t begin_rva = 0;
   // x64: EndAddress RVA. ARM64: computed from the packed record's or the .xdata header's function length.
@@ -29,7 +29,7 @@ class UnwindSource {
   virtual ~UnwindSource() = default;
   // The entry whose [begin, end) holds pc, or nothing (a leaf function, an image without .pdata, an image that is
   // not in the dump or on the symbol path).
-  virtual std::optional<RuntimeFunction> find_function(uint64_t pc) = 0;
+  virtual std::optional<UnwindEntry> find_function(uint64_t pc) = 0;
   // Whether the image holding pc has unwind data at all: then a pc without an entry is a leaf function (its return
   // address sits at the stack pointer); otherwise nothing is known about its frame.
   virtual bool has_unwind_data(uint64_t pc) = 0;

@@ -37,7 +37,7 @@ inline constexpr unsigned kMaxUnwindChain = 32;
 // Unwinds one frame in place: regs holds the callee's registers on entry and the caller's on success. `pc_exact`
 // is true for frame 0 and after a machine frame (rip is the instruction that runs next, so a prologue may be
 // partly done); false for return addresses (the call site is always past the prologue).
-Result<X64UnwindResult> unwind_x64(UnwindSource& source, VirtualMemory& stack, const RuntimeFunction& function,
+Result<X64UnwindResult> unwind_x64(UnwindSource& source, VirtualMemory& stack, const UnwindEntry& function,
                                    X64Registers& regs, bool pc_exact);
 
 }  // namespace kdmp

@@ -2,7 +2,7 @@
 // The transport (a worker in the browser, the in-process session under Node) is the caller's.
 import { DumpClient } from '../client';
 import { fromHex, toHex } from '../hex';
-import { encodePattern } from '../pattern';
+import { encodeMaskedPattern } from '../pattern';
 import { WorkerErrorCode, type OpenReply, type OpenSource, type Reply, type RequestType, type Requests } from '../protocol';
 import type { Summary } from '../summary';
 import { KdmpError } from './errors';
@@ -97,8 +97,9 @@ class RemoteDump implements DumpHandle {
 
   search(query: SearchQuery): SearchTask {
     let pattern: Uint8Array;
+    let mask: Uint8Array | null;
     try {
-      pattern = encodePattern(query.pattern);
+      ({ bytes: pattern, mask } = encodeMaskedPattern(query.pattern));
       if (this.closed) throw new KdmpError({ code: WorkerErrorCode.badRequest, message: 'the dump is closed' });
       if (query.start !== undefined && (query.start < 0n || query.start >= TWO_64)) throw new RangeError('start must be from 0 to 2^64 - 1');
       if (query.end !== undefined && (query.end < 0n || query.end > TWO_64)) throw new RangeError('end must be from 0 to 2^64');
@@ -108,6 +109,7 @@ class RemoteDump implements DumpHandle {
     const body = {
       space: query.space,
       pattern,
+      ...(mask ? { mask } : {}),
       ...(query.start !== undefined ? { start: toHex(query.start) } : {}),
       // 2^64 is the default end: it has no 16-digit spelling.
       ...(query.end !== undefined && query.end < TWO_64 ? { end: toHex(query.end) } : {}),

@@ -14,6 +14,9 @@ import { describeStructure, type StructureMap } from './structure-map';
 export const ROW_HEIGHT = 20;
 /** Rows before the first ResizeObserver report (the view may be built in a hidden tab). */
 const DEFAULT_VISIBLE_ROWS = 24;
+/** Why the jump is disabled in a hole that runs to the end of the space. */
+const NO_NEXT_REGION = 'Nothing after this point is in the dump: there is no present region to jump to.';
+
 /** Missing regions remembered per space (start and end, from nextPresent), so scrolling through a hole asks once. */
 /** How many pages below the screen the notice of a hole looks through for where the hole starts. */
 const HOLE_LOOKBACK = 16;
@@ -258,6 +261,10 @@ export class HexView {
       this.options.onMessage('No memory missing here: N jumps over a region that is not in the dump to the next one that is.');
       return;
     }
+    if (this.holeAt(view, start)?.end === null) {
+      this.options.onMessage(`N does nothing here: ${NO_NEXT_REGION.charAt(0).toLowerCase()}${NO_NEXT_REGION.slice(1)}`);
+      return;
+    }
     const origin = start;
     this.options.onMessage(`Looking for the next present byte after ${hexAddress(origin)}…`);
     view.space.nextPresent(origin).then(
@@ -422,6 +429,14 @@ export class HexView {
         r.noticeLine = noticeLine;
         r.noticeText.textContent = noticeLine;
       }
+      // A hole known to run to the end of the space has no next present region: the jump is shown disabled, with why.
+      const deadEnd = noticeLine !== '' && this.holeAt(view, base)?.end === null;
+      if (r.noticeButton.disabled !== deadEnd) {
+        r.noticeButton.disabled = deadEnd;
+        r.noticeButton.title = deadEnd ? NO_NEXT_REGION : 'The next byte the dump holds (N)';
+        r.noticeButton.dataset['reason'] = deadEnd ? NO_NEXT_REGION : '';
+        r.noticeButton.textContent = deadEnd ? 'No present region after this' : 'Jump to next present region';
+      }
       aboveMissing = wholeRowMissing;
     }
 
@@ -456,7 +471,7 @@ export class HexView {
   private noticeLine(view: SpaceView, start: bigint, reason: MissingReason | null): string {
     const label = reason ? missingLabel(reason) : 'not in the dump';
     const from = this.holeStart(view, start);
-    const hole = view.holes.find((h) => start >= h.start && (h.end === null || start < h.end));
+    const hole = this.holeAt(view, start);
     let end: string;
     if (hole) {
       end = hexAddress((hole.end ?? view.space.size) - 1n);
@@ -486,6 +501,10 @@ export class HexView {
       }
     }
     return null;
+  }
+
+  private holeAt(view: SpaceView, address: bigint): { start: bigint; end: bigint | null } | undefined {
+    return view.holes.find((h) => address >= h.start && (h.end === null || address < h.end));
   }
 
   private findHoleEnd(view: SpaceView, start: bigint): void {
@@ -680,9 +699,7 @@ export class HexView {
   private wheel(event: WheelEvent): void {
     const view = this.view;
     if (!view || event.deltaY === 0) return;
-    // At either end the wheel scrolls the page instead, as a native scroll box does.
-    const maxTop = maxTopRow(rowCount(view.space.size, this.width), this.visibleRows);
-    if ((event.deltaY < 0 && view.top === 0n) || (event.deltaY > 0 && view.top >= maxTop)) return;
+    // The wheel over the grid moves the grid only, also at either end: the page around it stays where it is.
     event.preventDefault();
     this.wheelRemainder += wheelRows(event.deltaY, event.deltaMode, ROW_HEIGHT, this.visibleRows);
     const step = Math.trunc(this.wheelRemainder);

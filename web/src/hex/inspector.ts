@@ -1,5 +1,6 @@
 // The data inspector at the hex view's cursor: the bytes there read as every type an analyst asks about. Each type is
 // one row of DECODERS (a label and a decoder), so adding a type is adding a row.
+import { visibleText } from '../views/safe-text';
 import { formatUtc } from '../format';
 import { el } from '../views/dom';
 
@@ -316,7 +317,9 @@ export class DataInspector {
 
 let inspectorCount = 0;
 
-/** Writes only when the text changes: cursor moves re-render every row. */
+/** Writes only when the text changes: cursor moves re-render every row. The strings read from memory are hostile:
+ *  control and bidi characters show as escapes. */
 function setText(node: HTMLElement, text: string): void {
-  if (node.textContent !== text) node.textContent = text;
+  const safe = visibleText(text);
+  if (node.textContent !== safe) node.textContent = safe;
 }

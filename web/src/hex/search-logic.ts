@@ -7,7 +7,7 @@ export type PatternKind = 'hex' | 'ascii' | 'utf16';
 
 /** The kinds of the select, in order. */
 export const PATTERN_KINDS: readonly { kind: PatternKind; label: string; placeholder: string }[] = [
-  { kind: 'hex', label: 'Hex bytes', placeholder: '4d 5a 90 00' },
+  { kind: 'hex', label: 'Hex bytes', placeholder: '4d 5a ?? 00' },
   { kind: 'ascii', label: 'ASCII', placeholder: 'text' },
   { kind: 'utf16', label: 'UTF-16LE', placeholder: 'text' },
 ];
@@ -16,23 +16,25 @@ export function isPatternKind(value: string): value is PatternKind {
   return PATTERN_KINDS.some((k) => k.kind === value);
 }
 
-/** The text box's content as encodePattern()'s input. Text is taken as typed (spaces count); hex ignores spaces. */
-export function patternInput(text: string, kind: PatternKind): PatternInput {
+/** The text box's content as encodePattern()'s input. Text is taken as typed (spaces count); hex ignores spaces and
+ *  takes ?? for any byte. `ignoreCase`: text matches ASCII letters in either case. */
+export function patternInput(text: string, kind: PatternKind, ignoreCase = false): PatternInput {
   switch (kind) {
     case 'hex':
       return { hex: text };
     case 'ascii':
-      return { ascii: text };
+      return ignoreCase ? { ascii: text, ignoreCase } : { ascii: text };
     case 'utf16':
-      return { utf16: text };
+      return ignoreCase ? { utf16: text, ignoreCase } : { utf16: text };
   }
 }
 
 export interface WrapSearchRequest {
   space: SearchSpace;
   dtb?: bigint;
-  /** The encoded pattern (encodePattern). */
+  /** The encoded pattern and its mask (encodeMaskedPattern). */
   pattern: Uint8Array;
+  mask?: Uint8Array | null;
   /** The cursor: the search starts here. */
   from: bigint;
   /** Default the API's (1000). */
@@ -72,7 +74,7 @@ export function searchWithWrap(
   let cancelCurrent: () => void = () => {};
   const base = {
     space: request.space,
-    pattern: { bytes: request.pattern },
+    pattern: request.mask ? { bytes: request.pattern, mask: request.mask } : { bytes: request.pattern },
     ...(request.dtb !== undefined ? { dtb: request.dtb } : {}),
     ...(request.maxResults !== undefined ? { maxResults: request.maxResults } : {}),
   };
@@ -104,6 +106,13 @@ export function nextMatchIndex(count: number, current: number | null): number | 
   if (count <= 0) return null;
   if (current === null || current < 0 || current >= count - 1) return 0;
   return current + 1;
+}
+
+/** The match before `current`, wrapping to the last; the last when none is current; null for an empty list. */
+export function previousMatchIndex(count: number, current: number | null): number | null {
+  if (count <= 0) return null;
+  if (current === null || current <= 0 || current >= count) return count - 1;
+  return current - 1;
 }
 
 /** "1 match", "3 matches". */

@@ -1,13 +1,14 @@
-// The search bar of the hex view: a pattern (hex, ASCII or UTF-16LE), a search from the cursor that wraps, progress
-// with Cancel (or Escape), the matches as buttons. Everything lives in `element`: no listener on the document.
+// The search bar of the hex view: a pattern (hex with ?? wildcards, ASCII or UTF-16LE, either case), a search from
+// the cursor that wraps or from the start, progress with Cancel (or Escape), the matches as buttons (F3 / Shift+F3
+// step through them; the current one stays scrolled into the list's view). Everything lives in `element`: no listener on the document.
 // The logic without the DOM is in search-logic.ts.
 import type { DumpHandle } from '../api/types';
 import { toHex } from '../hex';
-import { encodePattern } from '../pattern';
+import { encodeMaskedPattern, type EncodedPattern } from '../pattern';
 import { el } from '../views/dom';
 import type { AddressSpaceKind } from '../viewer/context';
 import {
-  countMatches, describeOutcome, isPatternKind, nextMatchIndex, PATTERN_KINDS, patternInput, progressPercent,
+  countMatches, describeOutcome, isPatternKind, nextMatchIndex, PATTERN_KINDS, patternInput, previousMatchIndex, progressPercent,
   searchWithWrap, type PatternKind, type WrapSearch,
 } from './search-logic';
 
@@ -43,6 +44,8 @@ export class SearchPanel {
   readonly element: HTMLElement;
   private readonly input: HTMLInputElement;
   private readonly kind: HTMLSelectElement;
+  private readonly ignoreCase: HTMLInputElement;
+  private readonly origin: HTMLSelectElement;
   private readonly progressRow: HTMLElement;
   private readonly progress: HTMLProgressElement;
   private readonly percent: HTMLElement;
@@ -78,12 +81,32 @@ export class SearchPanel {
     }
     this.kind.addEventListener('change', () => this.updatePlaceholder());
 
+    // Either case: ASCII letters in text patterns (hex has ?? instead).
+    this.ignoreCase = el('input', { className: 'search-ignore-case', data: { role: 'ignore-case' } });
+    this.ignoreCase.type = 'checkbox';
+    this.ignoreCase.id = `${id}-case`;
+    const caseLabel = el('label', { className: 'search-option' }, [this.ignoreCase, el('span', { text: 'either case' })]);
+    caseLabel.title = 'Match ASCII letters in upper or lower case (ASCII and UTF-16LE text)';
+    this.origin = el('select', { className: 'tool-input search-origin', data: { role: 'search-origin' } }, [
+      el('option', { text: 'from the cursor' }),
+      el('option', { text: 'from the start' }),
+    ]);
+    this.origin.options[0]!.value = 'cursor';
+    this.origin.options[1]!.value = 'start';
+    this.origin.setAttribute('aria-label', 'Search from');
+
     const find = el('button', { text: 'Find', className: 'button search-find' });
     find.type = 'submit';
     const next = el('button', { text: 'Find next', className: 'tool-button search-next' });
     next.type = 'button';
-    next.title = 'The next match in the list (Shift+Enter)';
+    next.title = 'The next match in the list (F3 or Shift+Enter; Shift+F3: the one before)';
+    next.setAttribute('aria-keyshortcuts', 'F3');
     next.addEventListener('click', () => this.findNext());
+    const previous = el('button', { text: 'Previous', className: 'tool-button search-previous' });
+    previous.type = 'button';
+    previous.title = 'The match before in the list (Shift+F3)';
+    previous.setAttribute('aria-keyshortcuts', 'Shift+F3');
+    previous.addEventListener('click', () => this.findPrevious());
 
     // A visible title: under the inspector, the search is otherwise easy to miss.
     const textLabel = el('label', { text: 'Search for', className: 'search-title' });
@@ -92,7 +115,7 @@ export class SearchPanel {
     textLabel.htmlFor = this.input.id;
     const kindLabel = el('label', { text: 'as', className: 'search-kind-label' });
     kindLabel.htmlFor = this.kind.id;
-    const form = el('form', { className: 'search-form' }, [textLabel, this.input, kindLabel, this.kind, find, next]);
+    const form = el('form', { className: 'search-form' }, [textLabel, this.input, kindLabel, this.kind, caseLabel, this.origin, find, next, previous]);
     form.setAttribute('role', 'search');
     form.addEventListener('submit', (event) => {
       event.preventDefault();
@@ -139,19 +162,22 @@ export class SearchPanel {
     this.running?.cancel();
   }
 
-  /** Searches from the cursor (wrapping to the start when nothing follows it) and goes to the first match. */
+  /** Searches from the cursor (wrapping to the start when nothing follows it) or from the start, and goes to the
+   *  first match. */
   find(): void {
     const kind = this.patternKind();
-    let pattern: Uint8Array;
+    let encoded: EncodedPattern;
     try {
-      pattern = encodePattern(patternInput(this.input.value, kind));
+      encoded = encodeMaskedPattern(patternInput(this.input.value, kind, this.ignoreCase.checked));
     } catch (e) {
       this.setStatus(e instanceof Error ? e.message : String(e), 'error');
       return;
     }
     this.running?.cancel();
     const generation = ++this.generation;
-    const scope = this.options.scope();
+    const cursorScope = this.options.scope();
+    const scope = this.origin.value === 'start' ? { ...cursorScope, from: 0n } : cursorScope;
+    const pattern = encoded.bytes;
     const key = this.queryKey(scope);
     const current = () => generation === this.generation;
 
@@ -161,6 +187,7 @@ export class SearchPanel {
       space: scope.space,
       ...(scope.dtb !== undefined ? { dtb: scope.dtb } : {}),
       pattern,
+      mask: encoded.mask,
       from: scope.from,
       ...(this.options.maxResults !== undefined ? { maxResults: this.options.maxResults } : {}),
     }, (phase, progress) => {
@@ -198,6 +225,18 @@ export class SearchPanel {
     if (index !== null) this.select(index);
   }
 
+  /** Goes to the match before in the list, wrapping; searches first when the query changed since. */
+  findPrevious(): void {
+    const shown = this.shown;
+    if (this.running) return;
+    if (!shown || shown.matches.length === 0 || shown.key !== this.queryKey(this.options.scope())) {
+      this.find();
+      return;
+    }
+    const index = previousMatchIndex(shown.matches.length, shown.current);
+    if (index !== null) this.select(index);
+  }
+
   private select(index: number): void {
     const shown = this.shown;
     const address = shown?.matches[index];
@@ -206,6 +245,9 @@ export class SearchPanel {
     shown.current = index;
     const button = shown.buttons[index];
     button?.setAttribute('aria-current', 'true');
+    // The current match stays in view in the list (and the side column that holds it), beside the hex view that
+    // shows its bytes.
+    button?.scrollIntoView({ block: 'nearest' });
     if (shown.matches.length > 1) {
       this.status.textContent = `${this.statusText} (match ${index + 1} of ${shown.matches.length})`;
     }
@@ -253,6 +295,6 @@ export class SearchPanel {
 
   /** What makes two searches the same: the pattern, its kind, the space. Not the cursor ("Find next" moves it). */
   private queryKey(scope: SearchScope): string {
-    return JSON.stringify([this.patternKind(), this.input.value, scope.space, scope.dtb?.toString(16) ?? null]);
+    return JSON.stringify([this.patternKind(), this.input.value, this.ignoreCase.checked, this.origin.value, scope.space, scope.dtb?.toString(16) ?? null]);
   }
 }

@@ -2,6 +2,7 @@
 // line under it, and the data inspector and the search at its side. The viewer creates one per open dump, shows it
 // at a location (show) and keeps state() in the URL fragment (onLocationChange).
 import { el } from '../views/dom';
+import { visibleText } from '../views/safe-text';
 import { copyText } from '../viewer/clipboard';
 import { ModuleMap } from '../viewer/module-map';
 import type { AddressSpaceKind, HexLocation, ViewerContext } from '../viewer/context';
@@ -14,6 +15,7 @@ import { createSpaceView, HexView, type SpaceView } from './hex-view';
 import { DataInspector, INSPECTOR_BYTES } from './inspector';
 import { SearchPanel, type SearchScope } from './search-panel';
 import { StructureMap } from './structure-map';
+import { BookmarkPanel, type Bookmark } from './bookmarks';
 
 export interface HexState extends HexLocation {
   bytesPerRow: 16 | 32;
@@ -39,6 +41,7 @@ export class HexWorkspace {
   private readonly view: HexView;
   private readonly inspector: DataInspector;
   private readonly search: SearchPanel;
+  private readonly bookmarks: BookmarkPanel;
   private readonly status: Record<'cursor' | 'symbol' | 'selection' | 'describe', HTMLElement>;
   /** One view per space (virtual: for the DTB in use), so each keeps its cursor and scroll position. */
   private readonly views = new Map<AddressSpaceKind, SpaceView>();
@@ -58,7 +61,12 @@ export class HexWorkspace {
   private destroyed = false;
   private readonly emptyModules = new ModuleMap([]);
 
-  constructor(private readonly context: ViewerContext, private readonly options: { onLocationChange(state: HexState): void }) {
+  constructor(private readonly context: ViewerContext, private readonly options: {
+    onLocationChange(state: HexState): void;
+    /** The bookmarks changed (added or removed by the user). */
+    onBookmarks?(bookmarks: readonly Bookmark[]): void;
+    bookmarks?: readonly Bookmark[];
+  }) {
     const { dump, summary } = context;
     this.structures = new StructureMap(dump.headerFields, []);
     dump.fileLayout().then(
@@ -117,7 +125,13 @@ export class HexWorkspace {
     });
 
     const main = el('div', { className: 'hex-main' }, [this.view.element, statusLine]);
-    const side = el('aside', { className: 'hex-side' }, [this.inspector.element, this.search.element]);
+    this.bookmarks = new BookmarkPanel({
+      current: () => this.state(),
+      onGo: (b) => this.show({ space: b.space, address: b.address, ...(b.length ? { length: b.length } : {}), ...(b.dtb !== undefined ? { dtb: b.dtb } : {}) }),
+      onChange: (bookmarks) => options.onBookmarks?.(bookmarks),
+    });
+    if (options.bookmarks) this.bookmarks.set(options.bookmarks);
+    const side = el('aside', { className: 'hex-side' }, [this.inspector.element, this.search.element, this.bookmarks.element]);
     side.setAttribute('aria-label', 'Inspector and search');
     this.element = el('section', { className: 'hex-workspace' }, [this.toolbar.element, el('div', { className: 'hex-columns' }, [main, side])]);
     this.element.setAttribute('aria-label', `Hex view of ${context.name}`);
@@ -380,7 +394,25 @@ export class HexWorkspace {
     this.context.setStatus(ok ? `Copied ${count} as ${COPY_FORMAT_NAMES[format]}` : 'The browser refused to copy.');
   }
 
+  /** Replaces the bookmarks (a link opened). */
+  setBookmarks(bookmarks: readonly Bookmark[]): void {
+    this.bookmarks.set(bookmarks);
+  }
+
   private shortcut(event: KeyboardEvent): void {
+    // B on the bytes: name the cursor or the selection.
+    if ((event.key === 'b' || event.key === 'B') && !event.ctrlKey && !event.metaKey && !event.altKey && event.target === this.view.element) {
+      event.preventDefault();
+      this.bookmarks.focus();
+      return;
+    }
+    // F3 / Shift+F3: the next / previous match, from anywhere in the hex view (the browser's own find is Ctrl+F).
+    if (event.key === 'F3' && !event.ctrlKey && !event.metaKey && !event.altKey) {
+      event.preventDefault();
+      if (event.shiftKey) this.search.findPrevious();
+      else this.search.findNext();
+      return;
+    }
     if (!(event.ctrlKey || event.metaKey) || event.altKey) return;
     const key = event.key.toLowerCase();
     const inText = event.target instanceof HTMLInputElement || event.target instanceof HTMLTextAreaElement || event.target instanceof HTMLSelectElement;
@@ -408,7 +440,7 @@ export class HexWorkspace {
     if (!current) return;
     const { cursor, space } = current;
     this.status.cursor.textContent = hexAddress(cursor);
-    this.status.symbol.textContent = space.kind === 'virtual' ? this.context.modules.symbolize(cursor) ?? '' : '';
+    this.status.symbol.textContent = visibleText(space.kind === 'virtual' ? this.context.modules.symbolize(cursor) ?? '' : '');
     const selection = this.view.selection();
     const length = selection ? selection.end - selection.start : 0n;
     this.status.selection.textContent = selection
@@ -416,7 +448,7 @@ export class HexWorkspace {
       : '';
     if (space.kind === 'file') {
       // The file's structures are known here: no round trip.
-      void space.describe(cursor).then((text) => (this.status.describe.textContent = text));
+      void space.describe(cursor).then((text) => (this.status.describe.textContent = visibleText(text)));
     } else {
       this.describeLater();
     }
@@ -443,7 +475,7 @@ export class HexWorkspace {
     this.describeRunning = false;
     if (this.destroyed) return;
     const current = this.views.get(this.kind);
-    if (current && current.space === space && current.cursor === cursor) this.status.describe.textContent = text;
+    if (current && current.space === space && current.cursor === cursor) this.status.describe.textContent = visibleText(text);
     if (this.describeAgain || !current || current.space !== space || current.cursor !== cursor) {
       this.describeAgain = false;
       this.describeLater();

@@ -6,7 +6,8 @@ import type { Summary } from '../summary';
 import type { Panel, ViewerContext } from '../viewer/context';
 import { el } from '../views/dom';
 import { describeWindowsVersion } from '../windows-version';
-import { culpritExplanation, culpritLocation, formatPeTimestamp } from './describe';
+import { culpritExplanation, culpritLocation, describeLinkTime } from './describe';
+import { describeAccessViolation, statusName } from './exception-meaning';
 import { block, type Fact, factList, panelPage, text, virtualButton } from './ui';
 import { explainWarning } from './warning-explanations';
 
@@ -40,8 +41,11 @@ function culpritBlock(context: ViewerContext): HTMLElement {
   ];
   if (module) {
     facts.push({ label: 'File', value: module.path || module.name, field: 'culpritPath' });
-    facts.push({ label: 'Linked', value: formatPeTimestamp(module.timestamp), field: 'culpritTimestamp' });
+    facts.push({ label: 'Linked', value: describeLinkTime(module, context.summary.header.systemTime).text, field: 'culpritTimestamp' });
   }
+  const analysis = context.summary.analysis;
+  if (analysis?.symbolName) facts.unshift({ label: 'Symbol', value: analysis.symbolName, field: 'analysisSymbol' });
+  if (analysis?.failureBucket) facts.unshift({ label: 'Failure bucket', value: analysis.failureBucket, field: 'analysisBucket' });
   return block('Probably caused by', [
     el('p', { className: 'crash-culprit-name', text: culprit.module, data: { field: 'culpritModule' } }),
     factList(facts),
@@ -73,14 +77,43 @@ function parametersBlock(context: ViewerContext): HTMLElement {
       el('dt', { text: `Parameter ${n}` }),
       el('dd', { className: 'parameter-value', data: { field: `bugcheckParameter${n}` } }, [
         el('code', { text: value, data: { field: `bugcheckParameter${n}Value` } }),
-        // The meaning in parentheses: what Microsoft documents the parameter to be for this code.
-        ...(meaning ? [el('span', { className: 'parameter-meaning', text: ` (${meaning})` })] : []),
+        // The meaning in parentheses: what Microsoft documents the parameter to be for this code; an exception code
+        // by its NTSTATUS name.
+        ...(meaning ? [el('span', { className: 'parameter-meaning', text: ` (${parameterMeaning(meaning, value, context)})` })] : []),
       ]),
       el('dd', { className: 'parameter-symbol' }, symbol ? [virtualButton(context, value, symbol, `bugcheckParameter${n}Symbol`)] : []),
     ];
   }));
   const known = bugcheck.parameterMeanings?.some((m) => m !== null);
   return block('Bug check parameters', known ? [list] : [list, el('p', { className: 'panel-intro', text: 'The meaning of these parameters is not documented for this bug check.' })], 'crash-parameters');
+}
+
+/** "Exception code: STATUS_ACCESS_VIOLATION" for a parameter documented as an exception code. */
+function parameterMeaning(meaning: string, value: string, context: ViewerContext): string {
+  if (!/exception code/i.test(meaning)) return meaning;
+  const name = statusName(value as `0x${string}`, context.summary.exception);
+  return name ? `${meaning}: ${name}` : meaning;
+}
+
+/** The exception on the first screen: its NTSTATUS by name and, for an access violation, what was accessed. */
+function exceptionBlock(context: ViewerContext): HTMLElement | null {
+  const exception = context.summary.exception;
+  if (!exception) return null;
+  const where = context.modules.symbolize(BigInt(exception.address)) ?? exception.address;
+  const sentence = describeAccessViolation(exception.code, exception.parameters, where);
+  const more = el('button', { className: 'link-button', text: 'The exception record' });
+  more.type = 'button';
+  more.addEventListener('click', () => context.showPanel('exception'));
+  return block('Exception', [
+    el('p', { className: 'crash-exception-name' }, [
+      el('span', { text: exception.name || 'unknown NTSTATUS', data: { field: 'crashExceptionName' } }),
+      text(' ('),
+      el('span', { className: 'mono', text: exception.code }),
+      text(')'),
+    ]),
+    ...(sentence ? [el('p', { text: sentence, data: { field: 'crashExceptionSummary' } })] : []),
+    el('p', {}, [more]),
+  ], 'crash-exception');
 }
 
 function whenAndWhere(summary: Summary): HTMLElement {
@@ -126,6 +159,7 @@ export const crashPanel: Panel = {
     page.append(
       headline(context.summary),
       culpritBlock(context),
+      ...[exceptionBlock(context)].filter((b): b is HTMLElement => b !== null),
       ...(warnings ? [warnings] : []),
       el('div', { className: 'crash-columns' }, [parametersBlock(context), whenAndWhere(context.summary)]),
       moreDetails(context.summary),

@@ -65,3 +65,26 @@ export function describeAccessViolation(code: Hex, parameters: readonly Hex[], w
   const hint = target < NULL_PAGE_LIMIT ? ': an address this low usually means a NULL pointer was used' : ', which was not accessible';
   return `The instruction at ${where} tried to ${verb} address ${parameters[1]}${hint}.`;
 }
+
+// Names of the NTSTATUS codes a bug check parameter most often carries (the rest come from the exception record).
+const STATUS_NAMES: Record<string, string> = {
+  '80000002': 'STATUS_DATATYPE_MISALIGNMENT',
+  '80000003': 'STATUS_BREAKPOINT',
+  '80000004': 'STATUS_SINGLE_STEP',
+  'c0000005': 'STATUS_ACCESS_VIOLATION',
+  'c0000006': 'STATUS_IN_PAGE_ERROR',
+  'c000001d': 'STATUS_ILLEGAL_INSTRUCTION',
+  'c0000094': 'STATUS_INTEGER_DIVIDE_BY_ZERO',
+  'c0000096': 'STATUS_PRIVILEGED_INSTRUCTION',
+  'c00000fd': 'STATUS_STACK_OVERFLOW',
+  'c0000409': 'STATUS_STACK_BUFFER_OVERRUN',
+  'c0000420': 'STATUS_ASSERTION_FAILURE',
+};
+
+/** The NTSTATUS name of a value (its low 32 bits: a 64-bit parameter holds the code sign-extended), from the
+ *  exception record when it has the same code, else from the common ones; null when unknown. */
+export function statusName(value: Hex, exception: { code: Hex; name: string } | null): string | null {
+  const low = (BigInt(value) & 0xffffffffn).toString(16);
+  if (exception && (BigInt(exception.code) & 0xffffffffn).toString(16) === low && exception.name) return exception.name;
+  return STATUS_NAMES[low] ?? null;
+}

@@ -9,6 +9,8 @@ export interface MemoryBlock {
   /** Exclusive. */
   end: bigint;
   pages: number;
+  /** Pages of the range the file really holds (a truncated file ends before the header's last pages). */
+  held: number;
   /** Position on the bar, in percent of the top of memory. */
   left: number;
   width: number;
@@ -20,6 +22,8 @@ export interface MemoryMap {
   top: bigint;
   pages: number;
   bytes: bigint;
+  /** Pages the file holds, of `pages`. */
+  heldPages: number;
 }
 
 /** Percent of `top` with four decimals, computed in bigint so a 64-bit address keeps its precision. */
@@ -29,11 +33,17 @@ function percent(value: bigint, top: bigint): number {
 
 /**
  * Lays the ranges out on a 0..100% bar. A block narrower than `minWidth` percent is widened to it, so a single page
- * in 64 GiB still shows; gaps between ranges stay empty.
+ * in 64 GiB still shows; gaps between ranges stay empty. `heldPages`: how many pages the file really holds (default
+ * all); the file stores the pages in the order of `ranges`, so the first ranges keep theirs and the last lose them.
  */
-export function layoutMemoryMap(ranges: readonly { base: Hex; pages: number }[], minWidth = 0.25): MemoryMap {
+export function layoutMemoryMap(ranges: readonly { base: Hex; pages: number }[], minWidth = 0.25, heldPages = Infinity): MemoryMap {
+  let left = heldPages;
   const spans = ranges
-    .map((r) => ({ base: BigInt(r.base), pages: r.pages }))
+    .map((r) => {
+      const held = Math.max(0, Math.min(r.pages, left));
+      left -= held;
+      return { base: BigInt(r.base), pages: r.pages, held };
+    })
     .map((r) => ({ ...r, end: r.base + BigInt(r.pages) * PAGE_SIZE }))
     .sort((a, b) => (a.base < b.base ? -1 : a.base > b.base ? 1 : 0));
   const top = spans.reduce((max, r) => (r.end > max ? r.end : max), 0n);
@@ -43,5 +53,14 @@ export function layoutMemoryMap(ranges: readonly { base: Hex; pages: number }[],
     return { ...r, left, width };
   });
   const pages = spans.reduce((sum, r) => sum + r.pages, 0);
-  return { blocks, top, pages, bytes: BigInt(pages) * PAGE_SIZE };
+  return { blocks, top, pages, bytes: BigInt(pages) * PAGE_SIZE, heldPages: spans.reduce((sum, r) => sum + r.held, 0) };
+}
+
+/** The whole pages of page data the file holds: the "page-data" regions of kdmp::file_layout, which are clipped to
+ *  the end of the file (a page cut in half is not held). Without any such region: none when the file is shorter than
+ *  the header says (`cut`), else unknown (Infinity: all). */
+export function heldPagesFromLayout(regions: readonly { kind: string; size: bigint }[], cut: boolean): number {
+  const data = regions.filter((r) => r.kind === 'page-data');
+  if (data.length === 0) return cut ? 0 : Infinity;
+  return data.reduce((pages, r) => pages + Number(r.size / PAGE_SIZE), 0);
 }

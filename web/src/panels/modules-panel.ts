@@ -4,7 +4,7 @@ import { toHex } from '../hex';
 import type { SummaryModule } from '../summary';
 import type { Panel, ViewerContext } from '../viewer/context';
 import { el } from '../views/dom';
-import { formatPeTimestamp, moduleKindLabel } from './describe';
+import { describeLinkTime, moduleKindLabel } from './describe';
 import { MODULE_COLUMNS, type ModuleColumn, type ModuleFilter, moduleMatches, type SortDirection, sortModules } from './module-table';
 import { breakablePath, cell, emptyNote, panelPage, row, virtualButton } from './ui';
 
@@ -22,12 +22,13 @@ function moduleRow(context: ViewerContext, module: SummaryModule): HTMLTableRowE
   const name: Node[] = [virtualButton(context, module.base, module.name, 'moduleName')];
   if (culprit) name.push(el('span', { className: 'badge badge-culprit', text: 'culprit' }));
   const end = BigInt(module.base) + BigInt(module.size);
+  const linkTime = describeLinkTime(module, context.summary.header.systemTime, false);
   const tr = row([
     cell(name, { header: true }),
     cell(module.base, { field: 'moduleBase', mono: true }),
     cell(toHex(end), { field: 'moduleEnd', mono: true }),
     cell(module.size, { field: 'moduleSize', mono: true, className: 'num' }),
-    cell(formatPeTimestamp(module.timestamp, false), { field: 'moduleTimestamp', className: 'nowrap' }),
+    cell(linkTime.text, { field: 'moduleTimestamp', className: linkTime.hash === 'no' ? 'nowrap' : 'link-hash' }),
     cell(module.checksum, { field: 'moduleChecksum', mono: true, className: 'num' }),
     cell(moduleKindLabel(module.kind), { field: 'moduleKind', className: 'nowrap' }),
     cell(breakablePath(module.path), { field: 'modulePath', className: 'path' }),

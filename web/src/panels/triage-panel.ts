@@ -3,6 +3,7 @@
 import { formatBytes } from '../format';
 import { hexToSafeNumber, toHex } from '../hex';
 import type { Panel } from '../viewer/context';
+import { virtualTable, VIRTUALIZE_FROM } from './virtual-table';
 import { block, cell, dataTable, emptyNote, factList, hexButton, panelPage, row, virtualButton } from './ui';
 
 export const triagePanel: Panel = {
@@ -35,16 +36,23 @@ export const triagePanel: Panel = {
           cell(toHex(BigInt(d.end) - BigInt(d.start)), { field: 'unloadedSize', mono: true, className: 'num' }),
         ], { unloaded: d.name })), { className: 'triage-unloaded', numeric: [3] })]));
 
-    page.append(block(`Saved data blocks (${triage.dataBlocks.length})`, triage.dataBlocks.length === 0
+    const blocks = triage.dataBlocks;
+    const blockRow = (i: number) => {
+      const b = blocks[i]!;
+      const length = hexToSafeNumber(b.size) ?? undefined;
+      return row([
+        cell(virtualButton(context, b.address, b.address, 'blockAddress')),
+        cell(hexButton(context, { space: 'file', address: BigInt(b.fileOffset), length }, b.fileOffset, 'blockFileOffset')),
+        cell(b.size, { field: 'blockSize', mono: true, className: 'num' }),
+      ], { block: b.address });
+    };
+    // Real minidumps save thousands of blocks: past VIRTUALIZE_FROM only the rows in view are built.
+    const headers = ['Address', 'File offset', 'Size'];
+    page.append(block(`Saved data blocks (${blocks.length})`, blocks.length === 0
       ? [emptyNote('This minidump saved no data blocks.')]
-      : [dataTable(['Address', 'File offset', 'Size'], triage.dataBlocks.map((b) => {
-          const length = hexToSafeNumber(b.size) ?? undefined;
-          return row([
-            cell(virtualButton(context, b.address, b.address, 'blockAddress')),
-            cell(hexButton(context, { space: 'file', address: BigInt(b.fileOffset), length }, b.fileOffset, 'blockFileOffset')),
-            cell(b.size, { field: 'blockSize', mono: true, className: 'num' }),
-          ], { block: b.address });
-        }), { className: 'triage-blocks', numeric: [2] })]));
+      : blocks.length >= VIRTUALIZE_FROM
+        ? [virtualTable(headers, blocks.length, blockRow, { className: 'triage-blocks', numeric: [2] })]
+        : [dataTable(headers, blocks.map((_, i) => blockRow(i)), { className: 'triage-blocks', numeric: [2] })]));
     return page;
   },
 };

@@ -3,12 +3,13 @@
 import { toHex } from '../hex';
 import type { Hex } from '../summary';
 import type { HexLocation, ViewerContext } from '../viewer/context';
-import { el } from '../views/dom';
+import { el, safeTextNode } from '../views/dom';
+import { capEnd, visibleText } from '../views/safe-text';
 
 export type Content = string | Node | (string | Node)[];
 
 function append(parent: HTMLElement, content: Content): void {
-  parent.append(...(Array.isArray(content) ? content : [content]));
+  parent.append(...(Array.isArray(content) ? content : [content]).map((c) => (typeof c === 'string' ? safeTextNode(c) : c)));
 }
 
 /** A panel's frame: a heading and an optional sentence saying what the panel shows. */
@@ -24,14 +25,20 @@ export function block(title: string, children: Node[], className = ''): HTMLElem
   return el('section', { className: `panel-block ${className}`.trim() }, [el('h3', { text: title }), ...children]);
 }
 
+/** The longest name a table cell shows before an ellipsis. */
+export const MAX_NAME = 48;
+
 const SPACE_NAMES = { file: 'the file', physical: 'physical memory', virtual: 'virtual memory' } as const;
 
 /** A button showing `text` (default the address) that opens the hex view at `location`. */
 export function hexButton(context: ViewerContext, location: HexLocation, text?: string, field?: string): HTMLButtonElement {
   const address = toHex(location.address);
-  const button = el('button', { className: 'address-button', text: text ?? address, data: field ? { field } : {} });
+  // Names from the dump (modules) are capped so one long name cannot widen a table; the tooltip has it whole.
+  const shown = text === undefined ? address : capEnd(visibleText(text), MAX_NAME);
+  const button = el('button', { className: 'address-button', text: shown, data: field ? { field } : {} });
   button.type = 'button';
-  button.title = `Show ${address} in ${SPACE_NAMES[location.space]} (hex view)`;
+  const whole = text !== undefined && shown !== visibleText(text) ? `${visibleText(text)}\n` : '';
+  button.title = `${whole}Show ${address} in ${SPACE_NAMES[location.space]} (hex view)`;
   button.addEventListener('click', () => context.showHex(location));
   return button;
 }
@@ -95,7 +102,7 @@ export function emptyNote(text: string, field?: string): HTMLElement {
 
 /** Plain text between elements (el() takes nodes only). */
 export function text(value: string): Text {
-  return document.createTextNode(value);
+  return safeTextNode(value);
 }
 
 /** A Windows path that may wrap after each backslash (a <wbr> there), not in the middle of a name. */

@@ -5,15 +5,18 @@
 import { openDumpInWorker } from '../api/browser';
 import { KdmpError } from '../api/errors';
 import type { DumpHandle, DumpSource } from '../api/types';
+import { bookmarkJson, type Bookmark } from '../hex/bookmarks';
 import { HexWorkspace, type HexState } from '../hex/workspace';
 import { PANELS } from '../panels/index';
 import { crashReport } from '../report';
 import type { Hex, Summary } from '../summary';
-import { el } from '../views/dom';
+import { el, setText } from '../views/dom';
 import { renderError } from '../views/error-view';
 import { copyText, downloadText } from './clipboard';
 import type { AddressSpaceKind, HexLocation, Panel, PanelId, ViewerContext } from './context';
-import { renderCrashList, type CrashListEntry } from './crash-list';
+import { initialTableState, renderCrashList, type CrashListEntry, type CrashTableState } from './crash-list';
+import { droppedFiles, pickedFiles, type NamedFile } from './folder-files';
+import { readSummaries } from './summary-pool';
 import { formatFragment, parseFragment, type ViewState } from './fragment';
 import { ModuleMap } from './module-map';
 
@@ -51,6 +54,8 @@ interface OpenDump {
   rendered: Set<PanelId>;
   workspace?: HexWorkspace;
   view: PanelId;
+  /** The hex view's bookmarks (kept here: a link may bring them before the hex view is first shown). */
+  bookmarks: Bookmark[];
 }
 
 export class Viewer {
@@ -61,12 +66,20 @@ export class Viewer {
   private current: OpenDump | undefined;
   /** The table of crashes of the last multi-file drop: "Back to the list" returns to it. */
   private list: CrashListEntry[] | undefined;
+  /** Sort, hidden columns and filter of the table, kept across Back and Forward. */
+  private listState: CrashTableState = initialTableState();
+  /** The list entry the open dump came from (null: a dump opened on its own). */
+  private currentEntry: number | null = null;
+  private readonly folderInput: HTMLInputElement;
+  private readonly onPopState = (event: PopStateEvent) => void this.restore(event.state as HistoryState | null);
   /** Bumped by every open: an open that finishes after a newer one started is thrown away. */
   private generation = 0;
   /** The fragment this viewer last wrote and the dump it describes (name and size): another dump opened next does
    *  not inherit it; the same file opened again does, as does a fragment from a link, a reload or the address bar. */
   private ownFragment: { fragment: string; dump: string } | null = null;
   private readonly onHashChange = () => {
+    // Back and Forward between the viewer's own entries: onPopState has it.
+    if ((history.state as HistoryState | null)?.kdmpview) return;
     const state = parseFragment(location.hash);
     if (state && this.current) this.apply(state, false);
   };
@@ -82,6 +95,17 @@ export class Viewer {
       const files = [...(this.fileInput.files ?? [])];
       this.fileInput.value = '';
       void this.openFiles(files);
+    });
+    // A folder: every file inside it (and its subfolders) goes into the table of crashes.
+    this.folderInput = el('input', { className: 'visually-hidden' });
+    this.folderInput.type = 'file';
+    this.folderInput.webkitdirectory = true;
+    this.folderInput.id = `${this.fileInput.id}-folder`;
+    this.folderInput.dataset.role = 'folder-input';
+    this.folderInput.addEventListener('change', () => {
+      const files = pickedFiles([...(this.folderInput.files ?? [])]);
+      this.folderInput.value = '';
+      void this.openNamed(files, true);
     });
     this.openZone = this.renderOpenZone();
     this.statusLine = el('p', { className: 'status', data: { role: 'status' } });
@@ -103,15 +127,20 @@ export class Viewer {
     root.addEventListener('drop', (event) => {
       event.preventDefault();
       this.openZone.classList.remove('dragging');
-      void this.openFiles([...(event.dataTransfer?.files ?? [])]);
+      if (event.dataTransfer) void this.openDrop(event.dataTransfer);
     });
-    if (options.useFragment) window.addEventListener('hashchange', this.onHashChange);
+    if (options.useFragment) {
+      window.addEventListener('hashchange', this.onHashChange);
+      window.addEventListener('popstate', this.onPopState);
+    }
   }
 
   private renderOpenZone(): HTMLElement {
     const pick = el('label', { className: 'button', text: 'Choose files…' });
     pick.htmlFor = this.fileInput.id;
-    const actions = el('div', { className: 'actions' }, [pick, this.fileInput]);
+    const pickFolder = el('label', { className: 'button secondary', text: 'Choose a folder…' });
+    pickFolder.htmlFor = this.folderInput.id;
+    const actions = el('div', { className: 'actions' }, [pick, this.fileInput, pickFolder, this.folderInput]);
     if (this.options.sampleUrl) {
       const sample = el('button', { className: 'button', text: 'Open the sample dump', data: { action: 'open-sample' } });
       sample.type = 'button';
@@ -120,7 +149,7 @@ export class Viewer {
       actions.append(sample);
     }
     const zone = el('section', { className: 'drop-zone', data: { role: 'drop-zone' } }, [
-      el('p', { className: 'drop-hint', text: 'Drop a MEMORY.DMP or kernel minidumps (several at once for a table of crashes) here, or' }),
+      el('p', { className: 'drop-hint', text: 'Drop a MEMORY.DMP, kernel minidumps or a folder of them (several at once for a table of crashes) here, or' }),
       // Once a dump is open the zone shrinks to one line (the dump needs the screen): this is its label then.
       el('span', { className: 'drop-compact-label', text: 'Open another dump: drop it here, or' }),
       actions,
@@ -131,7 +160,7 @@ export class Viewer {
   }
 
   setStatus(text: string): void {
-    this.statusLine.textContent = text;
+    setText(this.statusLine, text);
   }
 
   private emit(event: ViewerEvent): void {
@@ -140,10 +169,25 @@ export class Viewer {
 
   /** One file opens; several become a table of crashes. */
   async openFiles(files: File[]): Promise<void> {
-    if (files.length === 0) return;
-    if (files.length === 1) {
+    await this.openNamed(files.map((file) => ({ file, name: file.name })), false);
+  }
+
+  /** A drop: files, or folders whose files all go into the table. */
+  async openDrop(transfer: DataTransfer): Promise<void> {
+    const hasFolder = [...transfer.items].some((i) => i.webkitGetAsEntry?.()?.isDirectory);
+    await this.openNamed(await droppedFiles(transfer), hasFolder);
+  }
+
+  /** One file opens (unless it came from a folder); several become a table of crashes. */
+  private async openNamed(files: NamedFile[], fromFolder: boolean): Promise<void> {
+    if (files.length === 0) {
+      if (fromFolder) this.setStatus('The folder holds no files.');
+      return;
+    }
+    if (files.length === 1 && !fromFolder) {
       this.list = undefined;
-      await this.open(files[0]!, files[0]!.name);
+      this.currentEntry = null;
+      await this.open(files[0]!.file, files[0]!.name);
       return;
     }
     await this.openList(files);
@@ -162,8 +206,9 @@ export class Viewer {
     }
   }
 
-  /** Opens one dump (replacing the open one) and shows its first screen; null when it cannot be read. */
-  async open(source: DumpSource, name: string): Promise<Summary | null> {
+  /** Opens one dump (replacing the open one) and shows its first screen; null when it cannot be read. `record`: add
+   *  the dump to the browser's history (false when Back or Forward is reopening it). */
+  async open(source: DumpSource, name: string, record = true): Promise<Summary | null> {
     const mine = ++this.generation;
     performance.mark('kdmpview:open-start');
     this.setStatus(`Opening ${name}…`);
@@ -186,37 +231,67 @@ export class Viewer {
     }
     const summary = await dump.summary();
     this.show(dump, summary, name);
+    if (record) this.remember({ entry: this.currentEntry, view: this.current!.view }, this.currentEntry === null);
     performance.mark('kdmpview:summary-shown');
     this.setStatus(`Opened ${name}.`);
     this.emit({ type: 'opened', name, summary });
     return summary;
   }
 
-  private async openList(files: File[]): Promise<void> {
+  /** Reads every file's summary in parallel workers (summary-pool.ts), with progress, then shows the table. */
+  private async openList(files: NamedFile[]): Promise<void> {
     const mine = ++this.generation;
+    performance.mark('kdmpview:list-start');
     await this.closeCurrent();
-    this.body.replaceChildren();
-    const entries: CrashListEntry[] = [];
-    for (const [i, file] of files.entries()) {
-      this.setStatus(`Reading ${i + 1} of ${files.length}: ${file.name}…`);
-      try {
-        const dump = await openDumpInWorker(file, { createWorker: this.options.createWorker, wasmUrl: this.options.wasmUrl });
-        entries.push({ file, summary: await dump.summary() });
-        void dump.close();
-      } catch (e) {
-        entries.push({ file, error: e instanceof KdmpError ? { code: e.code, message: e.message } : { code: 'internal-error', message: String(e) } });
-      }
-      if (mine !== this.generation) return;
-    }
-    this.list = entries;
     this.root.classList.add('has-content');
+    const progress = el('progress', { data: { role: 'list-progress' } });
+    progress.max = files.length;
+    progress.value = 0;
+    const progressText = el('span', { text: `Reading ${files.length} files…` });
+    this.body.replaceChildren(el('div', { className: 'list-progress' }, [progressText, progress]));
+    let shownAt = 0;
+    const results = await readSummaries(files.map((f) => f.file), {
+      createWorker: this.options.createWorker,
+      wasmUrl: this.options.wasmUrl,
+      cancelled: () => mine !== this.generation,
+      onProgress: (done, total) => {
+        progress.value = done;
+        // A few updates a second are enough; a thousand status changes would cost more than the reading.
+        const now = performance.now();
+        if (done === total || now - shownAt > 100) {
+          shownAt = now;
+          progressText.textContent = `Read ${done} of ${total} files…`;
+        }
+      },
+    });
+    if (mine !== this.generation) return;
+    this.list = results.map((result, i) => ({ file: files[i]!.file, name: files[i]!.name, ...result }));
+    this.listState = initialTableState();
+    this.currentEntry = null;
     this.showList();
+    this.remember({ entry: null, view: 'list' }, true);
+    performance.mark('kdmpview:list-shown');
     this.setStatus(`Read ${files.length} files.`);
   }
 
   private showList(): void {
     if (!this.list) return;
-    this.body.replaceChildren(renderCrashList(this.list, (entry) => void this.open(entry.file, entry.file.name)));
+    this.body.replaceChildren(renderCrashList(this.list, this.listState, (entry) => void this.openEntry(this.list!.indexOf(entry)), this.root));
+  }
+
+  /** Opens a file of the table; Back returns to the table. */
+  private async openEntry(index: number, view?: PanelId): Promise<void> {
+    const entry = this.list?.[index];
+    if (!entry) return;
+    this.currentEntry = index;
+    const summary = await this.open(entry.file, entry.name, view === undefined);
+    if (summary && view) this.select(view, false);
+  }
+
+  private returnToList(): void {
+    ++this.generation;
+    this.currentEntry = null;
+    void this.closeCurrent().then(() => this.showList());
   }
 
   private backToList(): HTMLElement[] {
@@ -224,9 +299,38 @@ export class Viewer {
     const back = el('button', { className: 'link-button back-to-list', text: `← Back to the list of ${this.list.length} dumps` });
     back.type = 'button';
     back.addEventListener('click', () => {
-      void this.closeCurrent().then(() => this.showList());
+      this.returnToList();
+      this.remember({ entry: null, view: 'list' }, false);
     });
     return [back];
+  }
+
+  /** Records where the user is in the browser's history: `replace` for the first entry of a list or a dump,
+   *  a new entry for each move between the table, a dump and its tabs (so Back and Forward walk them). */
+  private remember(state: NonNullable<HistoryState['kdmpview']>, replace: boolean): void {
+    if (!this.options.useFragment) return;
+    const bookmarks = this.current?.bookmarks ?? [];
+    const fragment = state.view === 'list' ? location.pathname + location.search
+      : formatFragment(bookmarks.length ? { view: state.view, bookmarks } : { view: state.view });
+    const entry: HistoryState = { kdmpview: state };
+    if (replace) history.replaceState(entry, '', fragment);
+    else history.pushState(entry, '', fragment);
+    if (this.current && state.view !== 'list') this.ownFragment = { fragment: location.hash, dump: dumpKey(this.current.context.name, this.current.context.summary) };
+  }
+
+  /** Back or Forward landed on one of the viewer's entries: show it, reopening a dump of the table if needed. */
+  private async restore(entry: HistoryState | null): Promise<void> {
+    const state = entry?.kdmpview;
+    if (!state) return;
+    if (state.view === 'list') {
+      if (this.list && (this.current || this.currentEntry !== null)) this.returnToList();
+      return;
+    }
+    if (state.entry !== null && state.entry !== this.currentEntry) {
+      await this.openEntry(state.entry, state.view);
+      return;
+    }
+    if (this.current) this.apply(parseFragment(location.hash) ?? { view: state.view }, false, false);
   }
 
   /** The tabs of an open dump. */
@@ -242,6 +346,7 @@ export class Viewer {
       sections: new Map(),
       rendered: new Set(),
       view: 'crash',
+      bookmarks: [],
       context: {
         dump,
         summary,
@@ -286,7 +391,8 @@ export class Viewer {
     const exportJson = el('button', { className: 'button secondary', text: 'Export summary JSON', data: { action: 'export-json' } });
     exportJson.type = 'button';
     exportJson.addEventListener('click', () => {
-      const document = { ...summary, file: name };
+      const bookmarks = this.current === open && open.bookmarks.length ? { bookmarks: open.bookmarks.map(bookmarkJson) } : {};
+      const document = { ...summary, file: name, ...bookmarks };
       downloadText(`${JSON.stringify(document, null, 2)}\n`, `${name.replace(/\.[^.]*$/, '')}.summary.json`, 'application/json', this.root);
       this.setStatus(`Saved the summary of ${name} as JSON.`);
     });
@@ -298,7 +404,7 @@ export class Viewer {
     });
     const title = el('div', { className: 'dump-heading' }, [
       el('div', {}, [
-        el('h2', { className: 'dump-title', text: name, data: { field: 'fileName' } }),
+        el('h2', { className: 'dump-title', text: name, cap: { max: 80, at: 'middle' }, data: { field: 'fileName' } }),
         el('p', { className: 'dump-subtitle', text: `${summary.header.dumpTypeName} dump · ${summary.header.machineName} · ${summary.bugcheck.name} (${summary.bugcheck.code})` }),
       ]),
       el('div', { className: 'dump-actions' }, [exportJson, copyReport]),
@@ -308,19 +414,25 @@ export class Viewer {
     const own = this.ownFragment;
     const inherited = own !== null && own.fragment === location.hash && own.dump !== dumpKey(name, summary);
     const wanted = this.options.useFragment && !inherited ? parseFragment(location.hash) : null;
-    this.apply(wanted && open.tabs.has(wanted.view) ? wanted : { view: 'crash' }, false);
+    this.apply(wanted && open.tabs.has(wanted.view) ? wanted : { view: 'crash' }, false, false);
   }
 
   /** Shows a view state (from the fragment, a host, or a panel). */
-  private apply(state: ViewState, announce = true): void {
-    if (state.view === 'hex' && state.hex) this.showHex(state.hex);
-    else this.select(state.view, announce);
+  private apply(state: ViewState, announce = true, record = true): void {
+    if (state.bookmarks && this.current) {
+      this.current.bookmarks = state.bookmarks;
+      this.current.workspace?.setBookmarks(state.bookmarks);
+    }
+    if (state.view === 'hex' && state.hex) this.showHex(state.hex, record);
+    else this.select(state.view, announce, record);
   }
 
   /** Switches tab; renders the tab the first time. */
-  private select(id: PanelId, announce = true): void {
+  private select(id: PanelId, announce = true, record = announce): void {
     const open = this.current;
     if (!open || !open.tabs.has(id)) return;
+    // A change of tab is a step Back can undo.
+    if (record && open.view !== id) this.remember({ entry: this.currentEntry, view: id }, false);
     open.view = id;
     for (const [tab, button] of open.tabs) {
       const selected = tab === id;
@@ -354,6 +466,12 @@ export class Viewer {
 
   private workspace(open: OpenDump): HexWorkspace {
     open.workspace ??= new HexWorkspace(open.context, {
+      bookmarks: open.bookmarks,
+      onBookmarks: (bookmarks) => {
+        open.bookmarks = [...bookmarks];
+        if (this.current !== open) return;
+        this.writeFragment(open.view === 'hex' && open.workspace ? { view: 'hex', hex: open.workspace.state() } : { view: open.view });
+      },
       onLocationChange: (state: HexState) => {
         if (this.current !== open || open.view !== 'hex') return;
         this.writeFragment({ view: 'hex', hex: state });
@@ -363,11 +481,11 @@ export class Viewer {
     return open.workspace;
   }
 
-  private showHex(location: HexLocation & { bytesPerRow?: 16 | 32 }): void {
+  private showHex(location: HexLocation & { bytesPerRow?: 16 | 32 }, record = true): void {
     const open = this.current;
     if (!open) return;
     const workspace = this.workspace(open);
-    this.select('hex', false);
+    this.select('hex', false, record);
     workspace.show(location);
   }
 
@@ -378,7 +496,8 @@ export class Viewer {
 
   private writeFragment(state: ViewState): void {
     if (!this.options.useFragment) return;
-    const fragment = formatFragment(state);
+    const bookmarks = this.current?.bookmarks ?? [];
+    const fragment = formatFragment(bookmarks.length ? { ...state, bookmarks } : state);
     // replaceState: moving around a dump should not fill the back button's history.
     if (location.hash !== fragment) history.replaceState(history.state, '', fragment);
     if (this.current) this.ownFragment = { fragment: location.hash, dump: dumpKey(this.current.context.name, this.current.context.summary) };
@@ -405,8 +524,15 @@ export class Viewer {
   destroy(): void {
     void this.close();
     window.removeEventListener('hashchange', this.onHashChange);
+    window.removeEventListener('popstate', this.onPopState);
     this.root.replaceChildren();
   }
+}
+
+/** What the viewer keeps in history.state: the table, or a dump (its index in the table, null for a dump opened on
+ *  its own) and its tab. */
+interface HistoryState {
+  kdmpview?: { entry: number | null; view: PanelId | 'list' };
 }
 
 /** Tells dumps apart well enough to know whether a fragment was written for this one. */

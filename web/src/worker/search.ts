@@ -2,6 +2,7 @@
 // virtual memory (mapped pages only). A walker reads the space in chunks (synchronous calls into the wasm module
 // or the byte source); the search loop scans each chunk, carries pattern.length - 1 bytes across chunk boundaries
 // so no match is lost, and gives the event loop a turn between chunks so that a cancel message can arrive.
+import { MaskedMatcher } from './masked-matcher';
 import type { DumpHandle, JsByteSource, KdmpError, VirtualMemoryMode } from '@wasm/kdmpview';
 import { toHex } from '../hex';
 import type { Progress, SearchReply } from '../protocol';
@@ -221,8 +222,9 @@ export const SLICE_MS = 30;
 
 const nextTurn = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
-export async function runSearch(walk: Walk, pattern: Uint8Array, maxResults: number, control: SearchControl): Promise<SearchReply> {
-  const matcher = new Matcher(pattern);
+export async function runSearch(walk: Walk, pattern: Uint8Array, maxResults: number, control: SearchControl, mask?: Uint8Array | null): Promise<SearchReply> {
+  // A mask (wildcards, either case) takes the masked matcher (masked-matcher.ts).
+  const matcher = mask ? new MaskedMatcher(pattern, mask) : new Matcher(pattern);
   const m = pattern.length;
   const matches: Hex[] = [];
   let truncated = false;

@@ -206,6 +206,9 @@ export class DumpSession {
     if (!(pattern instanceof Uint8Array) || pattern.length === 0 || pattern.length > MAX_PATTERN_BYTES) {
       return badRequest(`the pattern must be 1 to ${MAX_PATTERN_BYTES} bytes`);
     }
+    if (body.mask !== undefined && (!(body.mask instanceof Uint8Array) || body.mask.length !== pattern.length)) {
+      return badRequest('the mask must be a Uint8Array as long as the pattern');
+    }
     const maxResults = body.maxResults ?? DEFAULT_MAX_RESULTS;
     if (!Number.isSafeInteger(maxResults) || maxResults < 1 || maxResults > MAX_RESULTS) return badRequest(`maxResults must be from 1 to ${MAX_RESULTS}`);
     for (const key of ['start', 'end', 'dtb'] as const) {
@@ -238,7 +241,7 @@ export class DumpSession {
         // A closed dump cannot be read any more: its searches end as cancelled.
         cancelled: () => control.cancelled || this.dump !== dump,
         onProgress,
-      });
+      }, body.mask);
       return { ok: true, body: reply };
     } catch (e) {
       return e instanceof SearchFailure ? { ok: false, error: { code: e.code, message: e.message, where: e.where } } : internal(e);
