@@ -3,10 +3,15 @@
 //     until the summary is there, twice (each open starts its worker; the second finds the wasm compiled)
 //   - search the file, and physical memory, for a pattern that is not there: MB/s
 //   - the .wasm size, raw and gzipped, and the wasm heap after all that
+//   - on the dense 4 GiB dump (make-fixtures --dense-bitmap, every page written, 1 GiB of scattered 4 KiB virtual
+//     pages; $KDMP_DENSE_DUMP or /tmp/kdmpview-dense-4g.dmp, kept between runs): what a FileReaderSync read costs by
+//     size, random and sequential (the figures behind the block cache's 64 KiB blocks and 4 MiB read-ahead); a
+//     plain read loop over the File in the worker; search over the file and over physical memory (same bytes);
+//     random 8-byte virtual reads through the API, over the whole 1 GiB region and over a 1 MiB window
 //   - the viewer (dist/): the same dump picked in the page until its first screen shows (the page's own
 //     performance marks, from the file input's change to the crash panel on screen), and hex-view scroll steps
 //     (a wheel event until the rows are laid out), over physical memory and over the file
-// Usage: node scripts/bench-browser.mjs [--gib N] [--search-mib N] [--dump PATH]   (after scripts/build.sh)
+// Usage: node scripts/bench-browser.mjs [--gib N] [--search-mib N] [--dump PATH] [--no-dense]   (after scripts/build.sh)
 // --dump benches an existing dump file instead (e.g. one whose pages hold real data rather than a hole).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -76,6 +81,7 @@ try {
     };
   }, { searchMib });
 
+  const dense = args.includes('--no-dense') ? null : await benchDense(browser, server.url, denseDump(), searchMib);
   const viewer = await benchViewer(browser, dumpFile);
 
   const wasm = readFileSync(path.join(pkg, 'kdmpview.wasm'));
@@ -89,6 +95,7 @@ try {
     wasmBytes: wasm.length,
     wasmGzipBytes: gzipSync(wasm, { level: 9 }).length,
     wasmHeapBytes: figures.heap,
+    dense,
     viewer,
   };
   console.log(`kdmpview browser figures (Chromium ${result.chromium}, ${result.dump.file}, ${result.dump.fileSize} bytes)
@@ -97,7 +104,7 @@ try {
   search physical memory        ${result.physicalSearchMBps} MB/s over ${searchMib} MiB
   .wasm                         ${result.wasmBytes} bytes, ${result.wasmGzipBytes} gzipped
   wasm heap afterwards          ${(result.wasmHeapBytes / 2 ** 20).toFixed(1)} MiB
-  viewer: file picked -> first screen   ${viewer.summaryShownMs.map(round).join(' ms, ')} ms (three opens)
+${dense ? denseText(dense) : ''}  viewer: file picked -> first screen   ${viewer.summaryShownMs.map(round).join(' ms, ')} ms (three opens)
   viewer: hex scroll step (physical)    median ${viewer.scroll.physical.median} ms, p95 ${viewer.scroll.physical.p95} ms, max ${viewer.scroll.physical.max} ms over ${viewer.scroll.physical.steps} steps
   viewer: hex scroll step (file)        median ${viewer.scroll.file.median} ms, p95 ${viewer.scroll.file.p95} ms, max ${viewer.scroll.file.max} ms over ${viewer.scroll.file.steps} steps`);
   mkdirSync(path.join(root, 'build/bench'), { recursive: true });
@@ -156,6 +163,112 @@ async function benchViewer(browser, dumpFile) {
   } finally {
     await site.close();
   }
+}
+
+/** The dense dump, written by make-fixtures when it is not there yet (about a minute; 4 GiB on disk). */
+function denseDump() {
+  const file = process.env.KDMP_DENSE_DUMP || '/tmp/kdmpview-dense-4g.dmp';
+  let size = 0;
+  try {
+    size = statSync(file).size;
+  } catch {}
+  if (size < 4 * 2 ** 30) execFileSync(path.join(root, 'build/tests/make-fixtures'), ['--dense-bitmap', file, '4']);
+  return file;
+}
+
+// A worker of its own for the raw File figures: FileReaderSync reads of each size at random 4 KiB-aligned offsets
+// and one after another, then a plain read loop (4 MiB reads, as the search makes) over `bytes` bytes.
+function fileProbeWorker() {
+  return `onmessage = (e) => {
+  const { file, bytes } = e.data;
+  const reader = new FileReaderSync();
+  let seed = 7;
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const costs = [];
+  for (const size of [4096, 16384, 65536, 262144, 1048576, 4194304]) {
+    const n = size >= 1048576 ? 24 : 200;
+    let t = performance.now();
+    for (let i = 0; i < n; ++i) {
+      const at = Math.floor(random() * (file.size - size) / 4096) * 4096;
+      reader.readAsArrayBuffer(file.slice(at, at + size));
+    }
+    const randomMs = (performance.now() - t) / n;
+    t = performance.now();
+    let at = 2 ** 30;
+    for (let i = 0; i < n; ++i, at += size) reader.readAsArrayBuffer(file.slice(at, at + size));
+    const sequentialMs = (performance.now() - t) / n;
+    costs.push({ size, randomMs, sequentialMs, sequentialMBps: size / sequentialMs / 1000 });
+  }
+  const t = performance.now();
+  let read = 0;
+  for (let at = 0; at < bytes; at += 4194304) read += reader.readAsArrayBuffer(file.slice(at, Math.min(bytes, at + 4194304))).byteLength;
+  postMessage({ costs, plainReadMBps: read / 1e6 / ((performance.now() - t) / 1000) });
+};`;
+}
+
+/**
+ * The dense dump's figures, through the package in its worker (File source) and, for the raw reads, a worker of
+ * the bench's own.
+ * @param {import('playwright-core').Browser} browser
+ * @param {string} url
+ * @param {string} file
+ * @param {number} searchMib
+ */
+async function benchDense(browser, url, file, searchMib) {
+  const page = await browser.newPage();
+  try {
+    await page.goto(url);
+    await page.waitForSelector('body[data-ready="true"]');
+    await page.locator('#file').setInputFiles(file);
+    return await page.evaluate(async ({ searchMib, probe }) => {
+      /** @type {any} */
+      const kdmp = /** @type {any} */ (window).kdmp;
+      const file = /** @type {FileList} */ (/** @type {HTMLInputElement} */ (document.getElementById('file')).files)[0];
+      const bytes = searchMib * 1024 * 1024;
+      const worker = new Worker(URL.createObjectURL(new Blob([probe], { type: 'text/javascript' })));
+      /** @type {any} */
+      const raw = await new Promise((resolve) => {
+        worker.onmessage = (e) => resolve(e.data);
+        worker.postMessage({ file, bytes });
+      });
+      worker.terminate();
+      const dump = await kdmp.openDump(file);
+      const searchSpeed = async (/** @type {string} */ space) => {
+        const t = performance.now();
+        const result = await dump.search({ space, pattern: { ascii: 'not in the dense dump' }, start: 0n, end: BigInt(bytes) }).results;
+        return result.scanned / 1e6 / ((performance.now() - t) / 1000);
+      };
+      const fileSearchMBps = await searchSpeed('file');
+      const physicalSearchMBps = await searchSpeed('physical');
+      // 8-byte reads at random 8-aligned addresses, 64 in flight (the worker answers them one after another).
+      const region = 0xfffff80600000000n;
+      const randomReads = async (/** @type {bigint} */ span, /** @type {number} */ count) => {
+        let seed = 11n;
+        const next = () => (seed = (seed * 6364136223846793005n + 1442695040888963407n) & 0xffffffffffffffffn);
+        const addresses = Array.from({ length: count }, () => region + ((next() >> 11n) % span & ~7n));
+        const t = performance.now();
+        for (let i = 0; i < count; i += 64) await Promise.all(addresses.slice(i, i + 64).map((a) => dump.readVirtual(a, 8)));
+        return count / ((performance.now() - t) / 1000);
+      };
+      await randomReads(1n << 20n, 2000);  // warm the 1 MiB window
+      const randomWindowPerSecond = await randomReads(1n << 20n, 20000);
+      const randomRegionPerSecond = await randomReads(1n << 30n, 2000);
+      const heap = (await dump.stats()).wasmHeapBytes;
+      await dump.close();
+      return { ...raw, fileSearchMBps, physicalSearchMBps, randomWindowPerSecond, randomRegionPerSecond, heap };
+    }, { searchMib, probe: fileProbeWorker() });
+  } finally {
+    await page.close();
+  }
+}
+
+/** @param {any} d */
+function denseText(d) {
+  const costs = d.costs.map((/** @type {any} */ c) => `${c.size / 1024} KiB ${round(c.randomMs)}/${round(c.sequentialMs)} ms`).join(', ');
+  return `  dense 4 GiB dump: File read cost (random/sequential)  ${costs}
+  dense: plain 4 MiB read loop  ${round(d.plainReadMBps)} MB/s;  search the file ${round(d.fileSearchMBps)} MB/s;  search physical memory ${round(d.physicalSearchMBps)} MB/s
+  dense: random 8-byte virtual reads  ${Math.round(d.randomWindowPerSecond)}/s over 1 MiB, ${Math.round(d.randomRegionPerSecond)}/s over 1 GiB;  wasm heap ${(d.heap / 2 ** 20).toFixed(1)} MiB
+`;
 }
 
 function round(/** @type {number} */ v) {

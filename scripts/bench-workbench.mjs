@@ -24,7 +24,11 @@ const work = mkdtempSync(path.join(tmpdir(), 'kdmpview-workbench-'));
 const broken = /^(not-a-dump|user-minidump|truncated-header|unknown-type|full-43-runs|full-overflowing-run|full-page-filled-run-list|bitmap-larger-than-file|rdmp-first-page-offset-past-end)/;
 const dumps = readdirSync(fixtures).filter((n) => /\.(dmp|bin)$/.test(n) && !broken.test(n)).sort();
 
-/** N triage dumps of 1 MiB in `dir`: bug check, crash time and parameter 1 varied so the overview has bars. */
+/**
+ * N triage dumps of 1 MiB in `dir`: bug check, crash time and parameter 1 varied so the overview has bars.
+ * @param {string} dir
+ * @param {number} count
+ */
 function makeFolder(dir, count) {
   mkdirSync(dir, { recursive: true });
   const base = readFileSync(path.join(fixtures, 'triage64.dmp'));
@@ -34,7 +38,7 @@ function makeFolder(dir, count) {
   for (let i = 0; i < count; ++i) {
     const bytes = Buffer.alloc(1024 * 1024);
     base.copy(bytes);
-    bytes.writeUInt32LE(codes[i % codes.length], 0x38);
+    bytes.writeUInt32LE(codes[i % codes.length] ?? 0, 0x38);
     bytes.writeBigUInt64LE(start - BigInt(i % 45) * day - BigInt(i) * 10_000_000n, 0xfa8);
     bytes.writeBigUInt64LE(BigInt(i), 0x40);
     writeFileSync(path.join(dir, `Mini${String(i).padStart(4, '0')}.dmp`), bytes);
@@ -47,7 +51,7 @@ const stats = (/** @type {number[]} */ values) => {
   return { count: sorted.length, median: at(0.5), p95: at(0.95), max: at(1) };
 };
 
-const loadBefore = Math.round(loadavg()[0] * 10) / 10;
+const loadBefore = Math.round((loadavg()[0] ?? 0) * 10) / 10;
 const site = await serveStatic(path.join(root, 'dist'), { mounts: { '/fixtures/': `${fixtures}/` } });
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
@@ -127,7 +131,7 @@ try {
     chromium: browser.version(),
     cores,
     // Other work on the machine inflates every figure: the 1-minute load average before and after.
-    loadAverage: { before: loadBefore, after: Math.round(loadavg()[0] * 10) / 10 },
+    loadAverage: { before: loadBefore, after: Math.round((loadavg()[0] ?? 0) * 10) / 10 },
     firstScreenAfterDropMs: { warmUp: Math.round(/** @type {number} */ (warm)), perDump: firstScreen, ...stats(opened) },
     hexScrollStep1920x1080Ms: scroll,
     folder: { dumps: dumpCount, bytesEach: 1024 * 1024, heading, handingFilesToThePageMs: pickedMs, pickToTableMs: listedMs, readInPageMs: Math.round(inPage) },

@@ -18,6 +18,7 @@
 #include "kdmp/file_layout.hpp"
 #include "kdmp/header.hpp"
 #include "kdmp/next_mapped.hpp"
+#include "kdmp/pattern_scan.hpp"
 #include "kdmp/paging.hpp"
 #include "kdmp/result.hpp"
 #include "kdmp/summary.hpp"
@@ -107,8 +108,19 @@ val bytes_result(Buffer& buffer, size_t n) {
 // must not throw: an exception would unwind through C++ frames). The source may say why in `lastError`.
 class JsByteSource final : public kdmp::ByteSource {
  public:
-  JsByteSource(val source, uint64_t size) : source_(std::move(source)), size_(size) {}
+  // The source may say how it likes to be read (blockSize, readAhead); kdmp::ReadHint's defaults otherwise.
+  JsByteSource(val source, uint64_t size) : source_(std::move(source)), size_(size) {
+    const val block = source_["blockSize"];
+    const val ahead = source_["readAhead"];
+    if (block.isNumber() && is_offset(block.as<double>()) && block.as<double>() <= 64.0 * 1024 * 1024) {
+      hint_.block_size = static_cast<size_t>(block.as<double>());
+    }
+    if (ahead.isNumber() && is_offset(ahead.as<double>()) && ahead.as<double>() <= 64.0 * 1024 * 1024) {
+      hint_.read_ahead = static_cast<size_t>(ahead.as<double>());
+    }
+  }
   uint64_t size() const override { return size_; }
+  kdmp::ReadHint read_hint() const override { return hint_; }
 
   kdmp::Result<size_t> read(uint64_t offset, std::span<uint8_t> out) override {
     if (out.empty() || offset >= size_) return size_t{0};
@@ -127,6 +139,7 @@ class JsByteSource final : public kdmp::ByteSource {
  private:
   val source_;
   uint64_t size_;
+  kdmp::ReadHint hint_;
 };
 
 // An opened dump, owned by JS: call delete() when done with it.
@@ -304,6 +317,51 @@ class DumpHandle {
   }
   val nextMappedVirtualDefault(val address) { return nextMappedVirtual(std::move(address), val::undefined()); }
 
+  // Present physical memory by stretches stored one after another in the file, for a search that reads the file
+  // itself: [{ base: "0x..." (physical address), pages: number, fileOffset: number }], sorted by base.
+  val physicalExtents() const {
+    val extents = val::array();
+    dump_.for_each_physical_extent([&](const kdmp::PhysicalExtent& e) {
+      val extent = val::object();
+      extent.set("base", kdmp::hex(e.first_pfn << 12));
+      extent.set("pages", static_cast<double>(e.page_count));
+      extent.set("fileOffset", static_cast<double>(e.file_offset));
+      extents.call<void>("push", extent);
+      return true;
+    });
+    return extents;
+  }
+
+  // Searches the file for `pattern` (a Uint8Array) in one read: the matches that start in [offset, offset + length),
+  // reading `lookahead` more bytes so that a match may end past it (the caller sets how far: the pattern's length
+  // - 1, or less where the bytes stop belonging together). The bytes go from the source straight into the wasm
+  // heap and are scanned there (kdmp::PatternScanner, wasm SIMD).
+  // { ok: true, matches: number[] (file offsets, at most maxMatches), capped: boolean (more were there), read }.
+  val scanFile(double offset, double length, double lookahead, val pattern, double maxMatches) {
+    if (!is_offset(offset) || !is_offset(length) || !is_offset(lookahead) || !is_offset(maxMatches)) {
+      return invalid("offset, length, lookahead and maxMatches must be integers >= 0");
+    }
+    if (length + lookahead > kMaxRead) return invalid("a scan reads at most 16 MiB");
+    const std::vector<uint8_t> needle = emscripten::convertJSArrayToNumberVector<uint8_t>(pattern);
+    if (needle.empty() || needle.size() > 4096) return invalid("the pattern must be 1 to 4096 bytes");
+    const uint64_t start = static_cast<uint64_t>(offset);
+    const size_t want = kdmp::clip_to(dump_.file_size(), start, static_cast<size_t>(length + lookahead));
+    if (scan_buffer_.size() < want) scan_buffer_.resize(want);
+    auto n = dump_.read_file(start, std::span<uint8_t>(scan_buffer_.data(), want));
+    if (!n.ok()) return failure(n.error());
+    std::vector<uint64_t> found;
+    const bool complete = kdmp::PatternScanner(needle).find_all(
+        std::span<const uint8_t>(scan_buffer_.data(), *n), static_cast<size_t>(length),
+        static_cast<size_t>(maxMatches), found);
+    val matches = val::array();
+    for (const uint64_t at : found) matches.call<void>("push", static_cast<double>(start + at));
+    val result = success();
+    result.set("matches", matches);
+    result.set("capped", !complete);
+    result.set("read", static_cast<double>(*n));
+    return result;
+  }
+
   // The file's structures: [{ kind, name, offset: "0x...", size: "0x..." }], sorted by offset (kdmp::file_layout).
   val fileLayout() const {
     val regions = val::array();
@@ -335,6 +393,7 @@ class DumpHandle {
   }
 
   kdmp::Dump dump_;
+  std::vector<uint8_t> scan_buffer_;  // scanFile's reads: one chunk, reused
   std::map<uint64_t, std::unique_ptr<kdmp::VirtualMemory>> spaces_;
   std::vector<uint64_t> order_;  // keys of spaces_, oldest first
 };
@@ -373,6 +432,8 @@ EMSCRIPTEN_BINDINGS(kdmpview) {
       .function("nextPhysicalPage", &DumpHandle::nextPhysicalPage)
       .function("nextMappedVirtual", &DumpHandle::nextMappedVirtual)
       .function("nextMappedVirtual", &DumpHandle::nextMappedVirtualDefault)
+      .function("physicalExtents", &DumpHandle::physicalExtents)
+      .function("scanFile", &DumpHandle::scanFile)
       .function("fileLayout", &DumpHandle::fileLayout);
   emscripten::function("open", &open);
 }

@@ -7,6 +7,9 @@ import type { JsByteSource } from './kdmpview';
 
 export class HttpRangeSource implements JsByteSource {
   readonly size: number;
+  /** A request costs a round trip: random misses read 256 KiB blocks, sequential runs up to 4 MiB a request. */
+  readonly blockSize = 256 * 1024;
+  readonly readAhead = 4 * 1024 * 1024;
   lastError?: string;
 
   /** Throws an Error saying why when the server cannot serve ranges of this URL. */

@@ -8,6 +8,10 @@ export interface JsByteSource {
   read(offset: number, target: Uint8Array): number;
   /** Why the last read failed, when it did. */
   readonly lastError?: string;
+  /** For the core's block cache (kdmp::ReadHint): bytes one random miss reads (a power of two, default 64 KiB), and
+   *  the most a run of sequential misses reads ahead in one call (default 4 MiB; 0: never). */
+  readonly blockSize?: number;
+  readonly readAhead?: number;
 }
 
 /** kdmp::error_code_name values. */
@@ -50,7 +54,7 @@ export interface TranslationValue {
 export type TranslateResult = ({ ok: true } & TranslationValue) | Failure;
 
 /** kdmp::paging_mode_name, or "triage" for a triage dump's saved regions. */
-export type VirtualMemoryMode = 'x64' | 'arm64' | 'x86-pae' | 'x86' | 'triage';
+export type VirtualMemoryMode = 'x64' | 'arm64' | 'x86-pae' | 'x86' | 'arm' | 'triage';
 export type VirtualMemoryInfoResult =
   | { ok: true; mode: VirtualMemoryMode; pointerSize: number; dtb: HexString | null }
   | Failure;
@@ -126,11 +130,26 @@ export interface DumpHandle {
    *  span, so real address spaces cost at most a few thousand walks; after 2^18 it fails with "not-present" and
    *  `where` = the address to go on from. */
   nextMappedVirtual(address: string, dtb?: string): NextMappedResult;
+  /** Present physical memory by stretches stored one after another in the file, sorted by base. */
+  physicalExtents(): PhysicalExtent[];
+  /** Scans the file bytes [offset, offset + length) (plus `lookahead` bytes where a match may end) for `pattern`
+   *  in the wasm heap; at most maxMatches file offsets, `capped` when there were more. */
+  scanFile(offset: number, length: number, lookahead: number, pattern: Uint8Array, maxMatches: number): ScanResult;
   /** The file's structures, sorted by offset (see FileRegion). */
   fileLayout(): FileRegion[];
   delete(): void;
   isDeleted(): boolean;
 }
+
+export interface PhysicalExtent {
+  base: string;
+  pages: number;
+  fileOffset: number;
+}
+
+export type ScanResult =
+  | { ok: true; matches: number[]; capped: boolean; read: number }
+  | { ok: false; error: KdmpError };
 
 export interface KdmpModule {
   open(source: JsByteSource): OpenResult;

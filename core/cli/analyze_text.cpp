@@ -37,8 +37,8 @@ bool wide_machine(uint32_t machine) { return machine == 0x8664 || machine == 0xA
 
 void print_stack(const Analysis& a) {
   const bool wide = a.context ? wide_machine(a.context->machine) : true;
-  if (a.fault) {
-    std::printf("Fault context (%s):\n", a.fault->source.c_str());
+  if (a.faulting_context) {
+    std::printf("Fault context (%s):\n", a.faulting_context->source.c_str());
     print_frames(a.fault_call_stack, wide);
     std::printf("\nDump context (the crashing CPU at the bug check):\n");
   }
@@ -76,7 +76,7 @@ void print_analyze(Dump& dump, const Analysis& a) {
     if (c->process != 0) std::printf("PROCESS:  %s\n", address_text(c->process, wide).c_str());
     if (c->thread != 0) std::printf("THREAD:  %s\n", address_text(c->thread, wide).c_str());
   }
-  if (a.fault) std::printf("CONTEXT:  %s\n", a.fault->source.c_str());
+  if (a.faulting_context) std::printf("CONTEXT:  %s\n", a.faulting_context->source.c_str());
   std::printf("\nSTACK_TEXT:\n");
   print_stack(a);
   std::printf("\n");

@@ -14,12 +14,12 @@
 int main(int argc, char** argv) {
   auto parsed = kdmp::cli::parse_options(argc, argv);
   if (!parsed.ok()) {
-    std::fprintf(stderr, "kdmp-parser: %s\n%s", parsed.error().message.c_str(), kdmp::cli::usage().c_str());
+    std::fprintf(stderr, "kdmp-parser: %s\nRun with --help for more information.\n", parsed.error().message.c_str());
     return 2;
   }
   const kdmp::cli::Options& opt = *parsed;
   if (opt.help) {
-    std::fputs(kdmp::cli::usage().c_str(), stdout);
+    std::fputs(opt.help_text.c_str(), stdout);
     return 0;
   }
   if (opt.version) {

@@ -1,36 +1,67 @@
+// The option set of kdmp-parser-rs's parser example (`parser [OPTIONS] -- <DUMP_PATH>`, clap), plus ours. CLI11
+// accepts what clap accepts for these declarations: `-m ADDR`, `-mADDR`, `--mem ADDR`, `--mem=ADDR`; a bare `-m` when
+// the next word is an option, `--` or the only word left for DUMP_PATH (CLI11 leaves required positionals their
+// words); `--` ends the options; options after the path; grouped flags (`-ce`).
 #include "options.hpp"
+
+#include <CLI/CLI.hpp>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
-#include <vector>
 
 namespace kdmp::cli {
 
-std::string usage() {
-  return "Usage: kdmp-parser [OPTIONS] DUMP_PATH\n"
-         "\n"
-         "Options:\n"
-         "      --dump-headers         Dump the dump headers\n"
-         "  -c, --context-record       Dump the context record\n"
-         "  -e, --exception-record     Dump the exception record\n"
-         "  -m, --mem[=ADDR]           Dump the first LEN bytes of every physical page, or LEN bytes at ADDR\n"
-         "      --virt                 ADDR is a virtual address, not a physical one\n"
-         "      --len LEN              The number of bytes to dump (default 128)\n"
-         "      --dtb DTB              Directory table base for --virt (default: the header's)\n"
-         "  -r, --reader <mmap|file>   Reader mode (default mmap)\n"
-         "      --modules              Dump the list of kernel and user modules\n"
-         "      --processes            Dump the crashing thread and process, then every process and its threads\n"
-         "      --layout               Dump the file's structures (header, run list, bitmap, page data, ...)\n"
-         "      --stack                Dump the call stack as WinDbg's k shows it (unwind data, frame chains, scan)\n"
-         "      --analyze              Dump the answer as !analyze -v gives it (symbol, image, failure bucket,\n"
-         "                             the faulting instruction disassembled)\n"
-         "      --json                 Print the summary as one JSON document\n"
-         "      --symbols PATH         Symbol path: folders and srv*CACHE*URL, ';'-separated; searched before\n"
-         "                             _NT_SYMBOL_PATH (names in --json and --modules)\n"
-         "  -h, --help                 Print help\n"
-         "  -V, --version              Print version\n";
+namespace {
+
+// clap takes `-r=file` and `-m=0x1000` (an `=` after a short option); CLI11 hands the value over with the `=`.
+std::string drop_equals(std::string value) {
+  if (!value.empty() && value.front() == '=') value.erase(0, 1);
+  return value;
 }
+
+std::string not_empty(const std::string& value) { return value.empty() ? "needs a path" : ""; }
+
+// What the declarations fill in, before the values are checked and converted.
+struct Words {
+  std::string mem, len, dtb, reader = "mmap";
+};
+
+void declare(CLI::App& app, Options& o, Words& w) {
+  app.set_help_flag("-h,--help", "Print help");
+  app.set_version_flag("-V,--version", std::string("kdmp-parser ") + kVersion, "Print version");
+  app.add_option("DUMP_PATH", o.dump_path, "The dump path")->required();
+  app.add_flag("--dump-headers", o.dump_headers, "Dump the dump headers");
+  app.add_flag("-c,--context-record", o.context_record, "Dump the context record (the dump header's CONTEXT)");
+  app.add_flag("-e,--exception-record", o.exception_record, "Dump the exception record");
+  app.add_option("-m,--mem", w.mem, "Dump the first LEN bytes of every physical page, or LEN bytes at ADDR")
+      ->expected(0, 1)->type_name("[ADDR]")->transform(drop_equals);
+  app.add_flag("--virt", o.virt, "ADDR is a virtual address, not a physical one");
+  app.add_option("--len", w.len, "The number of bytes to dump (default 128)")->type_name("LEN")->transform(drop_equals);
+  app.add_option("--dtb", w.dtb, "Directory table base for --virt (default: the header's)")->type_name("DTB");
+  app.add_option("-r,--reader", w.reader, "Reader mode (default mmap)")
+      ->type_name("<mmap|file>")->transform(drop_equals);
+  app.add_flag("--modules", o.modules, "Dump the list of kernel and user modules");
+  app.add_flag("--processes", o.processes, "Dump the crashing thread and process, then every process and its threads");
+  app.add_flag("--layout", o.layout, "Dump the file's structures (header, run list, bitmap, page data, ...)");
+  app.add_flag("--stack", o.stack, "Dump the call stack as WinDbg's k shows it (unwind data, frame chains, scan)");
+  app.add_flag("--analyze", o.analyze, "Dump the answer as !analyze -v gives it (symbol, image, failure bucket, "
+                                       "the faulting instruction disassembled)");
+  app.add_flag("--json", o.json, "Print the summary as one JSON document");
+  // Repeatable, one path a time: `--symbols A --symbols B`.
+  app.add_option("--symbols", o.symbol_paths, "Symbol path: folders and srv*CACHE*URL, ';'-separated; searched "
+                                              "before _NT_SYMBOL_PATH (names in --json and --modules)")
+      ->type_name("PATH")->expected(1)->transform(drop_equals)->check(not_empty);
+}
+
+std::unique_ptr<CLI::App> make_app(Options& o, Words& w) {
+  auto app = std::make_unique<CLI::App>("Reads a Windows kernel crash dump.", "kdmp-parser");
+  app->get_formatter()->column_width(28);
+  declare(*app, o, w);
+  return app;
+}
+
+}  // namespace
 
 std::optional<uint64_t> parse_number(const std::string& text) {
   std::string s = text;
@@ -50,85 +81,50 @@ std::optional<uint64_t> parse_number(const std::string& text) {
   return static_cast<uint64_t>(v);
 }
 
-Result<Options> parse_options(int argc, char** argv) {
+Result<Options> parse_options(const std::vector<std::string>& args) {
   Options o;
-  std::vector<std::string> args(argv + 1, argv + argc);
+  Words w;
+  auto app = make_app(o, w);
   auto bad = [](const std::string& m) { return make_error(ErrorCode::InvalidArgument, m); };
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    auto value = [&](const std::string& name) -> std::optional<std::string> {
-      const std::string prefix = name + "=";
-      if (a.rfind(prefix, 0) == 0) return a.substr(prefix.size());
-      if (i + 1 < args.size()) return args[++i];
-      return std::nullopt;
-    };
-    auto is = [&](const char* s, const char* l) { return a == s || (l && (a == l || a.rfind(std::string(l) + "=", 0) == 0)); };
-    if (a == "-h" || a == "--help") {
-      o.help = true;
-    } else if (a == "-V" || a == "--version") {
-      o.version = true;
-    } else if (a == "--dump-headers") {
-      o.dump_headers = true;
-    } else if (a == "-c" || a == "--context-record") {
-      o.context_record = true;
-    } else if (a == "-e" || a == "--exception-record") {
-      o.exception_record = true;
-    } else if (a == "-m" || a == "--mem") {
-      o.mem = true;
-    } else if (a.rfind("--mem=", 0) == 0 || a.rfind("-m=", 0) == 0) {
-      o.mem = true;
-      auto v = parse_number(a.substr(a.find('=') + 1));
-      if (!v) return bad("invalid address for --mem: " + a.substr(a.find('=') + 1));
+  try {
+    std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 consumes from the back
+    app->parse(reversed);
+  } catch (const CLI::CallForHelp&) {
+    o.help = true;
+    o.help_text = app->help();
+    return o;
+  } catch (const CLI::CallForVersion&) {
+    o.version = true;
+    return o;
+  } catch (const CLI::ParseError& e) {
+    return bad(e.what());
+  }
+  if (app->count("--mem") > 0) {
+    o.mem = true;
+    if (!w.mem.empty()) {
+      auto v = parse_number(w.mem);
+      if (!v) return bad("invalid address for --mem: " + w.mem);
       o.mem_address = *v;
-    } else if (a == "--virt") {
-      o.virt = true;
-    } else if (is("--len", "--len")) {
-      auto v = value("--len");
-      if (!v) return bad("--len needs a value");
-      // --len is decimal unless written 0x...
-      const auto n = (v->rfind("0x", 0) == 0) ? parse_number(*v) : parse_number("0n" + *v);
-      if (!n || *n == 0 || *n > (1ull << 30)) return bad("invalid --len: " + *v);
-      o.len = *n;
-    } else if (is("--dtb", "--dtb")) {
-      auto v = value("--dtb");
-      auto n = v ? parse_number(*v) : std::nullopt;
-      if (!n) return bad("--dtb needs a hexadecimal value");
-      o.dtb = *n;
-    } else if (a == "-r" || is("--reader", "--reader")) {
-      auto v = value(a == "-r" ? "-r" : "--reader");
-      if (v == "mmap") {
-        o.reader = FileReaderKind::Mmap;
-      } else if (v == "file") {
-        o.reader = FileReaderKind::File;
-      } else {
-        return bad("--reader takes mmap or file");
-      }
-    } else if (a == "--modules") {
-      o.modules = true;
-    } else if (a == "--processes") {
-      o.processes = true;
-    } else if (a == "--layout") {
-      o.layout = true;
-    } else if (a == "--stack") {
-      o.stack = true;
-    } else if (a == "--analyze") {
-      o.analyze = true;
-    } else if (a == "--json") {
-      o.json = true;
-    } else if (is("--symbols", "--symbols")) {
-      auto v = value("--symbols");
-      if (!v || v->empty()) return bad("--symbols needs a path");
-      o.symbol_paths.push_back(*v);
-    } else if (!a.empty() && a[0] == '-') {
-      return bad("unknown option " + a);
-    } else if (o.dump_path.empty()) {
-      o.dump_path = a;
-    } else {
-      return bad("unexpected argument " + a);
     }
   }
-  if (o.dump_path.empty() && !o.help && !o.version) return bad("missing DUMP_PATH");
+  if (!w.len.empty()) {
+    // --len is decimal unless written 0x...
+    const auto n = (w.len.rfind("0x", 0) == 0) ? parse_number(w.len) : parse_number("0n" + w.len);
+    if (!n || *n == 0 || *n > (1ull << 30)) return bad("invalid --len: " + w.len);
+    o.len = *n;
+  }
+  if (app->count("--dtb") > 0) {
+    auto n = parse_number(w.dtb);
+    if (!n) return bad("--dtb needs a hexadecimal value, not " + w.dtb);
+    o.dtb = *n;
+  }
+  if (w.reader != "mmap" && w.reader != "file") return bad("--reader takes mmap or file, not " + w.reader);
+  o.reader = w.reader == "file" ? FileReaderKind::File : FileReaderKind::Mmap;
   return o;
+}
+
+Result<Options> parse_options(int argc, char** argv) {
+  return parse_options(std::vector<std::string>(argv + 1, argv + argc));
 }
 
 }  // namespace kdmp::cli

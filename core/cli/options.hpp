@@ -1,4 +1,4 @@
-// Command-line options of kdmp-parser.
+// Command-line options of kdmp-parser, declared with CLI11 (options.cpp): one line per option.
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -17,8 +17,8 @@ struct Options {
   bool dump_headers = false;
   bool context_record = false;
   bool exception_record = false;
-  bool mem = false;                 // -m/--mem given
-  std::optional<uint64_t> mem_address;  // --mem=ADDR; none = every physical page
+  bool mem = false;                     // -m/--mem given
+  std::optional<uint64_t> mem_address;  // -m ADDR; none = every physical page
   bool virt = false;
   uint64_t len = 128;
   std::optional<uint64_t> dtb;
@@ -31,12 +31,14 @@ struct Options {
   bool json = false;
   // Symbols (issue 12): --symbols PATH, repeatable, searched before _NT_SYMBOL_PATH (see symbol_path.hpp).
   std::vector<std::string> symbol_paths;
-  bool help = false;
-  bool version = false;
+  bool help = false;     // -h: print help_text
+  bool version = false;  // -V
+  std::string help_text;
 };
 
+// Parses the words after the program name. Errors (unknown option, bad value, missing DUMP_PATH) say what was wrong.
+Result<Options> parse_options(const std::vector<std::string>& args);
 Result<Options> parse_options(int argc, char** argv);
-std::string usage();
 // Parses "0x1000", "1000" (hex, as the reference does) or "0n4096" (decimal).
 std::optional<uint64_t> parse_number(const std::string& text);
 

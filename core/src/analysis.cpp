@@ -29,9 +29,19 @@ ModuleList triage_modules(const TriageDump& triage) {
   return out;
 }
 
-}  // namespace
+// The lowest saved stack address: TopOfStack in a triage dump (the kernel saved the stack from there up), else the
+// header context's stack pointer; a faulting stack pointer a little below it (same stack) moves the start down.
+uint64_t stack_start(const Dump& dump, const Context& context, const std::optional<FaultingContext>& fault) {
+  constexpr uint64_t kSameStack = 0x10000;
+  uint64_t start = context.stack_pointer;
+  if (const TriageDump* t = dump.triage(); t && t->header.top_of_stack != 0) start = t->header.top_of_stack;
+  if (fault) {
+    const uint64_t sp = fault->context.stack_pointer;
+    if (start == 0 || (sp < start && start - sp <= kSameStack)) start = sp;
+  }
+  return start;
+}
 
-namespace {
 
 // The frames the unwinder found (not the context's own, not the scan's guesses) as stack entries, so the culprit
 // rule that looks past the kernel reads the real callers first.
@@ -83,12 +93,19 @@ Analysis analyze(Dump& dump, const AnalysisOptions& options) {
   }
 
   if (vm.ok()) a.processes = load_processes(dump, **vm, a.context ? &*a.context : nullptr);
+  if (vm.ok()) a.faulting_context = find_faulting_context(header, vm->get());
 
-  if (vm.ok() && a.context && a.context->stack_pointer != 0) {
-    StackScanOptions options;
-    options.frame_pointer = a.context->frame_pointer;
-    a.stack = scan_stack(**vm, a.context->stack_pointer, a.context->machine, a.modules.modules, options);
-    a.warnings.insert(a.warnings.end(), a.stack.warnings.begin(), a.stack.warnings.end());
+  if (vm.ok() && a.context) {
+    if (const uint64_t start = stack_start(dump, *a.context, a.faulting_context)) {
+      StackScanOptions scan_options;
+      scan_options.frame_pointers = {a.context->frame_pointer};
+      if (a.faulting_context) {
+        scan_options.frame_pointers.push_back(a.faulting_context->context.frame_pointer);
+        scan_options.fault_stack_pointer = a.faulting_context->context.stack_pointer;
+      }
+      a.stack = scan_stack(**vm, start, a.context->machine, a.modules.modules, scan_options);
+      a.warnings.insert(a.warnings.end(), a.stack.warnings.begin(), a.stack.warnings.end());
+    }
   }
   a.symbols = load_module_symbols(vm.ok() ? vm->get() : nullptr, a.modules.modules, options.symbols);
   a.warnings.insert(a.warnings.end(), a.symbols.warnings.begin(), a.symbols.warnings.end());
@@ -101,20 +118,23 @@ Analysis analyze(Dump& dump, const AnalysisOptions& options) {
     if (a.context && a.context->stack_pointer != 0) {
       a.call_stack = walk_call_stack(**vm, *a.context, a.modules.modules, &unwind, &names, stack_options);
     }
-    a.fault = fault_context(header, **vm);
-    if (a.fault) {
-      a.fault_call_stack = walk_call_stack(**vm, a.fault->context, a.modules.modules, &unwind, &names, stack_options);
+    // `.cxr` / `.trap` then `k`: from the same faulting context the summary reports.
+    if (a.faulting_context) {
+      a.fault_call_stack =
+          walk_call_stack(**vm, a.faulting_context->context, a.modules.modules, &unwind, &names, stack_options);
     }
     evidence_stack = frame_entries(a.fault_call_stack, a.modules.modules);
     auto more = frame_entries(a.call_stack, a.modules.modules);
     evidence_stack.insert(evidence_stack.end(), more.begin(), more.end());
   }
   evidence_stack.insert(evidence_stack.end(), a.stack.entries.begin(), a.stack.entries.end());
-  CulpritEvidence evidence =
-      culprit_evidence(header, a.context ? &*a.context : nullptr, a.exception ? &*a.exception : nullptr);
-  if (a.fault && a.fault->context.instruction_pointer != 0) {
-    evidence.instruction_pointer = a.fault->context.instruction_pointer;
-  }
+  // The state at the fault names the faulting code better than the state at the bug check.
+  const Context* evidence_context = a.faulting_context ? &a.faulting_context->context
+                                    : a.context         ? &*a.context
+                                                        : nullptr;
+  CulpritEvidence evidence = culprit_evidence(header, evidence_context, a.exception ? &*a.exception : nullptr);
+  if (a.faulting_context) evidence.instruction_pointer_source = "the faulting context's instruction pointer";
+  evidence.stack_read = a.stack.bytes_read > 0;
   a.culprit = find_culprit(evidence, a.modules.modules, evidence_stack);
   a.answer = crash_answer(header.bugcheck_code, a.exception ? &*a.exception : nullptr, a.culprit, names,
                           vm.ok() ? vm->get() : nullptr, a.modules.modules, a.symbols);

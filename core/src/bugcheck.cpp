@@ -27,6 +27,9 @@ constexpr Entry E(uint32_t code, const char* name, const char* description, cons
 // descriptions say "undocumented; name from bugcodes.h". Where the two disagree on a name the reference wins and the
 // description gives the header's name. Sorted by code, with no duplicates (checked below).
 constexpr Entry kBugchecks[] = {
+    // Not a bug check: Windows writes code 0 when a dump is taken on request (a debugger's .dump, a live dump).
+    E(0x00000000, "NO_BUG_CHECK",
+      "No crash: the dump was written on request (a debugger's .dump or a live dump), not by a bug check."),
     E(0x00000001, "APC_INDEX_MISMATCH",
       "The thread's APC state index or APC-disable count did not match on return from a system call or worker routine.",
       "Address of the system call or worker routine", "Thread's ApcStateIndex",

@@ -91,7 +91,8 @@ class Walker {
   void scan_from(uint64_t sp, const std::string& why) {
     StackScanOptions o;
     o.max_bytes = options_.scan_bytes;
-    o.frame_pointer = ctx_.machine == 0xAA64 && out_.frames.size() == 1 ? ctx_.frame_pointer : 0;
+    // From the context's own frame, its frame record chain (ARM64 fp, ARM r11) marks return addresses too.
+    if (out_.frames.size() == 1 && ctx_.frame_pointer != 0) o.frame_pointers.push_back(ctx_.frame_pointer);
     const StackScan scan = scan_stack(vm_, sp, ctx_.machine, modules_, o);
     const unsigned ps = wide() ? 8 : 4;
     bool any = false;
@@ -229,24 +230,6 @@ const char* frame_found_name(FrameFound found) {
 CallStack walk_call_stack(VirtualMemory& vm, const Context& context, const std::vector<Module>& modules,
                           UnwindSource* unwind, CodeSymbolizer* symbols, const CallStackOptions& options) {
   return Walker(vm, context, modules, unwind, symbols, options).run();
-}
-
-Result<Context> read_ktrap_frame_x64(VirtualMemory& vm, uint64_t trap_frame) {
-  std::array<uint8_t, kKtrapFrameSize> b{};
-  if (auto st = vm.read_virtual_exact(Gva(trap_frame), b); !st.ok()) return st.error();
-  Context c;
-  c.machine = 0x8664;
-  const std::pair<const char*, size_t> regs[] = {{"rax", 0x30}, {"rcx", 0x38},  {"rdx", 0x40},  {"r8", 0x48},
-                                                 {"r9", 0x50},  {"r10", 0x58},  {"r11", 0x60},  {"rbp", 0x158},
-                                                 {"rip", 0x168}, {"rsp", 0x180}};
-  for (const auto& [name, off] : regs) c.registers.push_back(Register{name, le::u64(b, off), 64});
-  c.registers.push_back(Register{"rflags", le::u32(b, 0x178), 32});
-  c.registers.push_back(Register{"cs", le::u16(b, 0x170), 16});
-  c.registers.push_back(Register{"ss", le::u16(b, 0x188), 16});
-  c.instruction_pointer = le::u64(b, 0x168);
-  c.stack_pointer = le::u64(b, 0x180);
-  c.frame_pointer = le::u64(b, 0x158);
-  return c;
 }
 
 }  // namespace kdmp

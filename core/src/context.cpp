@@ -35,6 +35,14 @@ constexpr size_t kSize = 0x2cc, kContextFlags = 0x0, kDr0 = 0x4, kSegGs = 0x8c, 
                  kXmm0 = 0x16c;  // ExtendedRegisters (0xcc) + 0xa0
 }  // namespace x86
 
+// ARM (ARMNT) CONTEXT (0x1a0 bytes, winnt.h _ARM_CONTEXT): ContextFlags, R0-R12, Sp, Lr, Pc, Cpsr, Fpscr, a pad,
+// the NEON bank as D0-D31, then the debug registers (Bvr, Bcr, Wvr, Wcr).
+namespace arm {
+constexpr size_t kSize = 0x1a0, kContextFlags = 0x0, kR0 = 0x4, kSp = 0x38, kLr = 0x3c, kPc = 0x40, kCpsr = 0x44,
+                 kFpscr = 0x48, kD0 = 0x50;
+constexpr uint32_t kCpsrThumb = 1u << 5;  // the T bit: Windows on ARM runs Thumb-2 only
+}  // namespace arm
+
 bool page_filled(std::span<const uint8_t> b) {
   for (size_t i = 0; i + 4 <= b.size(); i += 4) {
     if (le::u32(b, i) != kPageFill) return false;
@@ -124,6 +132,27 @@ Context parse_x86(std::span<const uint8_t> b) {
   return c;
 }
 
+Context parse_arm(std::span<const uint8_t> b) {
+  using namespace arm;
+  Context c;
+  c.machine = 0x1c4;
+  c.context_flags = le::u32(b, kContextFlags);
+  for (size_t i = 0; i <= 12; ++i) add(c, "r" + std::to_string(i), le::u32(b, kR0 + 4 * i), 32);
+  add(c, "sp", le::u32(b, kSp), 32);
+  add(c, "lr", le::u32(b, kLr), 32);
+  add(c, "pc", le::u32(b, kPc), 32);
+  add(c, "cpsr", le::u32(b, kCpsr), 32);
+  add(c, "fpscr", le::u32(b, kFpscr), 32);
+  for (size_t i = 0; i < 32; ++i) add(c, "d" + std::to_string(i), le::u64(b, kD0 + 8 * i), 64);
+  // In Thumb state (the T bit, or bit 0 of an interworking address) the instruction is at pc with bit 0 clear.
+  const uint32_t pc = le::u32(b, kPc);
+  const bool thumb = (le::u32(b, kCpsr) & kCpsrThumb) != 0 || (pc & 1) != 0;
+  c.instruction_pointer = thumb ? pc & ~1u : pc;
+  c.stack_pointer = le::u32(b, kSp);
+  c.frame_pointer = le::u32(b, kR0 + 4 * 11);  // r11: Windows on ARM's frame pointer
+  return c;
+}
+
 }  // namespace
 
 std::optional<uint64_t> Context::get(std::string_view name) const {
@@ -139,50 +168,49 @@ std::optional<uint64_t> Context::get(std::string_view name) const {
   return std::nullopt;
 }
 
-Result<Context> parse_context(const DumpHeader& header) {
-  size_t size = 0;
-  switch (header.machine_image_type) {
-    case 0x8664: size = amd64::kSize; break;
-    case 0xAA64: size = arm64::kSize; break;
-    case 0x14c: size = x86::kSize; break;
-    default:
-      return make_error(ErrorCode::Unsupported,
-                        "no CONTEXT layout for machine " + hex(header.machine_image_type), header.context_offset);
+std::optional<size_t> context_size(uint32_t machine) {
+  switch (machine) {
+    case 0x8664: return amd64::kSize;
+    case 0xAA64: return arm64::kSize;
+    case 0x14c: return x86::kSize;
+    case 0x1c4: return arm::kSize;
+    default: return std::nullopt;
   }
-  if (!le::fits(header.raw, header.context_offset, size)) {
+}
+
+Result<Context> decode_context(std::span<const uint8_t> b, uint32_t machine) {
+  const auto size = context_size(machine);
+  if (!size) return make_error(ErrorCode::Unsupported, "no CONTEXT layout for machine " + hex(machine));
+  if (b.size() < *size) {
+    return make_error(ErrorCode::InvalidArgument, "a CONTEXT of machine " + hex(machine) + " takes " + hex(*size) +
+                                                      " bytes, not " + hex(b.size()));
+  }
+  switch (machine) {
+    case 0xAA64: return parse_arm64(b);
+    case 0x14c: return parse_x86(b);
+    case 0x1c4: return parse_arm(b);
+    default: return parse_amd64(b);
+  }
+}
+
+Result<Context> parse_context(const DumpHeader& header) {
+  const auto size = context_size(header.machine_image_type);
+  if (!size) {
+    return make_error(ErrorCode::Unsupported,
+                      "no CONTEXT layout for machine " + hex(header.machine_image_type), header.context_offset);
+  }
+  if (!le::fits(header.raw, header.context_offset, *size)) {
     return make_error(ErrorCode::BadHeader, "the context record at " + hex(header.context_offset) +
                                                 " does not fit in the header",
                       header.context_offset);
   }
-  std::span<const uint8_t> b(header.raw.data() + header.context_offset, size);
+  std::span<const uint8_t> b(header.raw.data() + header.context_offset, *size);
   if (page_filled(b.first(0x100))) {
     return make_error(ErrorCode::BadHeader,
                       "the context record at " + hex(header.context_offset) + " was never written (PAGE-filled)",
                       header.context_offset);
   }
-  return parse_context_bytes(header.machine_image_type, b);
-}
-
-size_t context_record_size(uint32_t machine) {
-  switch (machine) {
-    case 0x8664: return amd64::kSize;
-    case 0xAA64: return arm64::kSize;
-    case 0x14c: return x86::kSize;
-    default: return 0;
-  }
-}
-
-Result<Context> parse_context_bytes(uint32_t machine, std::span<const uint8_t> bytes) {
-  const size_t size = context_record_size(machine);
-  if (size == 0) return make_error(ErrorCode::Unsupported, "no CONTEXT layout for machine " + hex(machine));
-  if (bytes.size() < size) {
-    return make_error(ErrorCode::InvalidArgument, "a CONTEXT record needs " + hex(size) + " bytes");
-  }
-  switch (machine) {
-    case 0xAA64: return parse_arm64(bytes);
-    case 0x14c: return parse_x86(bytes);
-    default: return parse_amd64(bytes);
-  }
+  return decode_context(b, header.machine_image_type);
 }
 
 }  // namespace kdmp

@@ -120,6 +120,8 @@ CulpritEvidence culprit_evidence(const DumpHeader& header, const Context* contex
 
 bool is_manual_crash(uint32_t code) { return code == 0xE2 || code == 0xDEADDEAD || code == 0x1C8; }
 
+bool is_dump_on_request(uint32_t code) { return code == 0; }
+
 Culprit find_culprit(const CulpritEvidence& evidence, const std::vector<Module>& modules,
                      const std::vector<StackEntry>& stack) {
   std::vector<Candidate> candidates;
@@ -132,8 +134,15 @@ Culprit find_culprit(const CulpritEvidence& evidence, const std::vector<Module>&
   }
   if (evidence.exception_address) candidates.push_back({*evidence.exception_address, "the exception address"});
   if (evidence.instruction_pointer) {
-    candidates.push_back({*evidence.instruction_pointer, "the context's instruction pointer"});
+    candidates.push_back({*evidence.instruction_pointer, evidence.instruction_pointer_source});
   }
+  if (is_dump_on_request(evidence.bugcheck_code)) {
+    return blame(nullptr, 0, "no bug check: the dump was written on request (a debugger's .dump or a live dump), "
+                             "not by a crash, so no driver is blamed");
+  }
+  // What can be said of the stack when no other module was found on it.
+  const std::string no_other = evidence.stack_read ? "no other module is on the stack"
+                                                   : "the stack could not be read to look for another module";
 
   std::string skipped;  // candidates outside every module, said before the rule that decided
   for (const Candidate& c : candidates) {
@@ -149,15 +158,17 @@ Culprit find_culprit(const CulpritEvidence& evidence, const std::vector<Module>&
                                      " is a crash started on purpose, not a driver's fault; " + in_kernel);
     }
     if (const StackEntry* e = first_other_on_stack(stack)) {
-      return blame(find_module(modules, e->value), e->value, in_kernel + "; " + on_stack(*e));
+      const uint64_t code = e->module_base + e->offset;  // the Thumb bit of an ARM return address left out
+      return blame(find_module(modules, code), code, in_kernel + "; " + on_stack(*e));
     }
-    return blame(m, c.address, in_kernel + ", and no other module is on the stack");
+    return blame(m, c.address, in_kernel + ", and " + no_other);
   }
   if (const StackEntry* e = first_other_on_stack(stack)) {
-    return blame(find_module(modules, e->value), e->value, skipped + on_stack(*e));
+    const uint64_t code = e->module_base + e->offset;
+    return blame(find_module(modules, code), code, skipped + on_stack(*e));
   }
   if (!candidates.empty()) {
-    return blame(nullptr, candidates.front().address, skipped + "and no other module is on the stack");
+    return blame(nullptr, candidates.front().address, skipped + "and " + no_other);
   }
   return blame(nullptr, 0, "no faulting address: no bug check parameter names one, and there is no exception "
                            "address or instruction pointer");

@@ -1,6 +1,7 @@
 #include "kdmp/dump.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 #include "kdmp/paging.hpp"
 #include "kdmp/virtual_reader.hpp"
@@ -114,7 +115,32 @@ Result<size_t> Dump::read_physical(Gpa gpa, std::span<uint8_t> out) {
   return *got;
 }
 
+std::span<const uint8_t> Dump::view_physical(Gpa gpa, size_t size) const {
+  if (size == 0 || !cache_->can_view() || gpa.value > UINT64_MAX - (size - 1)) return {};
+  const auto first = physical_.page_offset(gpa.page_number());
+  if (!first) return {};
+  // Every further page of the span must be stored right after the previous one.
+  const uint64_t last_pfn = (gpa.value + size - 1) >> 12;
+  for (uint64_t pfn = gpa.page_number() + 1; pfn <= last_pfn; ++pfn) {
+    const auto page = physical_.page_offset(pfn);
+    if (!page || page->value != first->value + (pfn - gpa.page_number()) * kPageSize) return {};
+  }
+  const auto bytes = cache_->view(first->value + gpa.page_offset(), size);
+  return bytes.size() == size ? bytes : std::span<const uint8_t>{};
+}
+
 Status Dump::read_physical_exact(Gpa gpa, std::span<uint8_t> out) {
+  // The common case of the page-table walkers and small reads: inside one stored page of the file.
+  if (const uint64_t in_page = gpa.page_offset(); !out.empty() && in_page + out.size() <= kPageSize) {
+    if (const auto page = physical_.page_offset(gpa.page_number());
+        page && page->value <= file_size() && file_size() - page->value >= kPageSize) {
+      if (cache_->can_view()) {
+        std::memcpy(out.data(), cache_->view(page->value + in_page, out.size()).data(), out.size());
+        return Ok{};
+      }
+      return read_exact(*cache_, page->value + in_page, out);
+    }
+  }
   std::optional<Error> stop;
   auto got = read_physical_until(gpa, out, stop);
   if (!got.ok()) return got.error();

@@ -131,6 +131,7 @@ const char* machine_name(uint32_t m) {
     case 0x8664: return "AMD64";
     case 0xAA64: return "ARM64";
     case 0x14c: return "x86";
+    case 0x1c4: return "ARM";
     default: return "Unknown";
   }
 }

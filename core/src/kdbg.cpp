@@ -35,6 +35,7 @@ std::optional<SpField> context_sp_field(uint32_t machine) {
     case 0x8664: return SpField{0x98, 8};   // Rsp
     case 0xAA64: return SpField{0x100, 8};  // Sp
     case 0x14c: return SpField{0xc4, 4};    // Esp
+    case 0x1c4: return SpField{0x38, 4};    // Sp
     default: return std::nullopt;
   }
 }

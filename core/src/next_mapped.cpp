@@ -24,6 +24,7 @@ std::optional<uint64_t> translatable_from(PagingMode mode, uint64_t va) {
       return va >= 0x0001'0000'0000'0000 && va < 0xffff'0000'0000'0000 ? 0xffff'0000'0000'0000 : va;
     case PagingMode::X86Pae:
     case PagingMode::X86:
+    case PagingMode::Arm:
       if (va >> 32 != 0) return std::nullopt;
       return va;
   }

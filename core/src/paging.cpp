@@ -11,6 +11,7 @@ const char* paging_mode_name(PagingMode mode) {
     case PagingMode::Arm64: return "arm64";
     case PagingMode::X86Pae: return "x86-pae";
     case PagingMode::X86: return "x86";
+    case PagingMode::Arm: return "arm";
   }
   return "unknown";
 }
@@ -20,6 +21,7 @@ Result<PagingMode> paging_mode_of(const DumpHeader& header) {
     case static_cast<uint32_t>(Machine::Amd64): return PagingMode::X64;
     case static_cast<uint32_t>(Machine::Arm64): return PagingMode::Arm64;
     case static_cast<uint32_t>(Machine::I386): return header.pae_enabled ? PagingMode::X86Pae : PagingMode::X86;
+    case static_cast<uint32_t>(Machine::Arm): return PagingMode::Arm;
   }
   return make_error(ErrorCode::Unsupported,
                     "no paging scheme for machine type " + hex(header.machine_image_type), header.machine_image_type);
@@ -31,6 +33,7 @@ Result<Translation> translate(PhysicalReader& phys, PagingMode mode, uint64_t dt
     case PagingMode::Arm64: return translate_arm64(phys, dtb, va);
     case PagingMode::X86Pae: return translate_x86_pae(phys, dtb, va);
     case PagingMode::X86: return translate_x86(phys, dtb, va);
+    case PagingMode::Arm: return translate_arm(phys, dtb, va);
   }
   return make_error(ErrorCode::InvalidArgument, "unknown paging mode", va.value);
 }

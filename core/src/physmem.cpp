@@ -51,6 +51,31 @@ void PhysicalIndex::for_each_range(const RangeCallback& callback) const {
   }
 }
 
+void PhysicalIndex::for_each_extent(const ExtentCallback& callback) const {
+  switch (layout_) {
+    case PhysicalLayout::None: return;
+    case PhysicalLayout::Bitmap:
+      // A run of set bits is a run of consecutive ordinals.
+      return bitmap_.for_each_range([&](const PhysicalRange& r) {
+        return callback({r.first_pfn, r.page_count, data_offset_ + bitmap_.rank(r.first_pfn) * kPageSize});
+      });
+    case PhysicalLayout::Runs: {
+      PhysicalExtent cur;
+      for (const PageRuns::Run& r : runs_.runs()) {
+        if (cur.page_count != 0 && cur.first_pfn + cur.page_count == r.first_pfn &&
+            cur.file_offset + cur.page_count * kPageSize == data_offset_ + r.first_ordinal * kPageSize) {
+          cur.page_count += r.page_count;
+          continue;
+        }
+        if (cur.page_count != 0 && !callback(cur)) return;
+        cur = {r.first_pfn, r.page_count, data_offset_ + r.first_ordinal * kPageSize};
+      }
+      if (cur.page_count != 0) callback(cur);
+      return;
+    }
+  }
+}
+
 std::vector<PhysicalRange> PhysicalIndex::ranges() const {
   std::vector<PhysicalRange> out;
   for_each_range([&](const PhysicalRange& r) {

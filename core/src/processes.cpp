@@ -44,14 +44,15 @@ class FieldReader {
     }
   }
 
-  std::optional<uint64_t> pointer(F f) { return read(f, vm_.pointer_size()); }
+  std::optional<uint64_t> pointer(F f, uint32_t plus = 0) { return read(f, vm_.pointer_size(), plus); }
   std::optional<uint64_t> u64(F f) { return read(f, 8); }
   std::optional<uint64_t> u32(F f) { return read(f, 4); }
   std::optional<uint64_t> u8(F f) { return read(f, 1); }
   // Bytes at a field (ImageFileName).
-  bool bytes(F f, std::span<uint8_t> out) {
-    auto off = offsets_.get(f);
-    if (!off) return false;
+  bool bytes(F f, std::span<uint8_t> out, uint32_t plus = 0) {
+    auto field = offsets_.get(f);
+    if (!field) return false;
+    const auto off = std::optional<uint32_t>(*field + plus);
     if (whole_ && *off >= lo_ && *off - lo_ + out.size() <= bytes_.size()) {
       std::copy_n(bytes_.begin() + (*off - lo_), out.size(), out.begin());
       return true;
@@ -60,9 +61,9 @@ class FieldReader {
   }
 
  private:
-  std::optional<uint64_t> read(F f, unsigned size) {
+  std::optional<uint64_t> read(F f, unsigned size, uint32_t plus = 0) {
     std::array<uint8_t, 8> b{};
-    if (!bytes(f, std::span<uint8_t>(b.data(), size))) return std::nullopt;
+    if (!bytes(f, std::span<uint8_t>(b.data(), size), plus)) return std::nullopt;
     return le::u64(b, 0);
   }
 
@@ -99,7 +100,14 @@ std::optional<std::string> read_object_name(VirtualMemory& vm, uint64_t name_inf
   return utf16le_to_utf8(bytes);
 }
 
-void walk_threads(VirtualMemory& vm, const KernelOffsets& o, ProcessInfo& p, std::vector<Warning>& warnings) {
+// Threads the whole walk may still read; the warning for running out is given once.
+struct ThreadBudget {
+  size_t left = kMaxThreadsTotal;
+  bool warned = false;
+};
+
+void walk_threads(VirtualMemory& vm, const KernelOffsets& o, ProcessInfo& p, ThreadBudget& budget,
+                  std::vector<Warning>& warnings) {
   const auto head_offset = o.get(F::ProcessThreadListHead);
   const auto entry_offset = o.get(F::ThreadListEntry);
   if (!head_offset || !entry_offset) return;
@@ -119,24 +127,33 @@ void walk_threads(VirtualMemory& vm, const KernelOffsets& o, ProcessInfo& p, std
                                               std::to_string(p.threads.size()) + " threads");
       break;
     }
+    if (budget.left == 0) {
+      if (!budget.warned) {
+        warn(warnings, "thread-list-too-long",
+             "the processes hold more than " + std::to_string(kMaxThreadsTotal) + " threads; threads from " + what +
+                 " on are not listed");
+      }
+      budget.warned = true;
+      break;
+    }
     if (p.threads.size() >= kMaxThreadsPerProcess) {
       warn(warnings, "thread-list-too-long",
            what + " has more than " + std::to_string(kMaxThreadsPerProcess) + " threads; stopped");
       break;
     }
-    auto next = read_pointer(vm, entry, ps);
+    --budget.left;
+    ThreadInfo t;
+    t.address = entry - *entry_offset;
+    // One read covers the thread's fields and its list links (16 bytes past the last field: Cid.UniqueThread too).
+    FieldReader r(vm, o, t.address,
+                  {F::ThreadState, F::ThreadTeb, F::ThreadCid, F::ThreadStartAddress, F::ThreadWin32StartAddress,
+                   F::ThreadListEntry});
+    const auto next = r.pointer(F::ThreadListEntry);
     if (!next) {
       warn(warnings, "thread-list-bad-link", what + " has an unreadable entry at " + hex(entry) + "; stopped there");
       break;
     }
-    ThreadInfo t;
-    t.address = entry - *entry_offset;
-    FieldReader r(vm, o, t.address,
-                  {F::ThreadState, F::ThreadTeb, F::ThreadCid, F::ThreadStartAddress, F::ThreadWin32StartAddress});
-    if (auto cid = o.get(F::ThreadCid)) {
-      std::array<uint8_t, 8> b{};
-      if (vm.read_virtual_exact(Gva(t.address + *cid + ps), std::span<uint8_t>(b.data(), ps))) t.tid = le::u64(b, 0);
-    }
+    t.tid = r.pointer(F::ThreadCid, ps);
     if (auto v = r.u8(F::ThreadState)) t.state = static_cast<uint32_t>(*v);
     t.teb = r.pointer(F::ThreadTeb);
     t.start_address = r.pointer(F::ThreadStartAddress);
@@ -224,6 +241,7 @@ void walk_processes(VirtualMemory& vm, uint64_t head, const KernelOffsets& o, Pr
     return;
   }
   std::unordered_set<uint64_t> seen;
+  ThreadBudget thread_budget;
   uint64_t previous = head;
   for (uint64_t entry = *first; entry != head;) {
     const std::string link = "the process list entry at " + hex(previous) + " links to " + hex(entry);
@@ -241,13 +259,13 @@ void walk_processes(VirtualMemory& vm, uint64_t head, const KernelOffsets& o, Pr
            "the process list has more than " + std::to_string(kMaxProcesses) + " entries; stopped at " + hex(entry));
       break;
     }
-    auto next = read_pointer(vm, entry, ps);
+    auto next = read_pointer(vm, entry, ps);  // cached: read_process reads the same page again
     if (!next) {
       warn(out.warnings, "process-entry-unreadable", link + ", which is unreadable: " + next.error().message);
       break;
     }
     ProcessInfo p = read_process(vm, o, entry - *links);
-    walk_threads(vm, o, p, out.warnings);
+    walk_threads(vm, o, p, thread_budget, out.warnings);
     out.processes.push_back(std::move(p));
     previous = entry;
     entry = *next;

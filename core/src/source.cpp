@@ -6,10 +6,14 @@
 namespace kdmp {
 
 Result<size_t> MemorySource::read(uint64_t offset, std::span<uint8_t> out) {
-  if (offset >= bytes_.size() || out.empty()) return size_t{0};
-  const size_t n = static_cast<size_t>(std::min<uint64_t>(out.size(), bytes_.size() - offset));
-  std::memcpy(out.data(), bytes_.data() + offset, n);
+  const size_t n = clip_to(bytes_.size(), offset, out.size());
+  if (n != 0) std::memcpy(out.data(), bytes_.data() + offset, n);
   return n;
+}
+
+std::span<const uint8_t> MemorySource::view(uint64_t offset, size_t size) const {
+  const size_t n = clip_to(bytes_.size(), offset, size);
+  return n == 0 ? std::span<const uint8_t>{} : bytes_.subspan(static_cast<size_t>(offset), n);
 }
 
 Status read_exact(ByteSource& source, uint64_t offset, std::span<uint8_t> out) {

@@ -32,21 +32,25 @@ size_t indirect_call_length(std::span<const uint8_t> b) {
   return length;
 }
 
-// ARM64 frame records: {previous fp, lr} at fp, each one higher on the stack than the last. The addresses of the lr
-// slots of the chain that starts at fp, within [low, high); the walk stops at the first record that breaks the rules.
-std::set<uint64_t> frame_record_lr_slots(VirtualMemory& vm, uint64_t fp, uint64_t low, uint64_t high) {
+// ARM64 and ARM frame records: {previous fp, lr} (ps bytes each) at fp, each one higher on the stack than the last.
+// Adds the addresses of the lr slots of the chain that starts at fp, within [low, high); the walk stops at the first
+// record that breaks the rules.
+void frame_record_lr_slots(VirtualMemory& vm, uint64_t fp, uint64_t low, uint64_t high, unsigned ps,
+                           std::set<uint64_t>& slots) {
   constexpr size_t kMaxFrames = 256;
-  std::set<uint64_t> slots;
-  while (fp != 0 && fp % 8 == 0 && fp >= low && fp < high && high - fp >= 16 && slots.size() < kMaxFrames) {
+  for (size_t frames = 0; fp != 0 && fp % ps == 0 && fp >= low && fp < high && high - fp >= 2 * ps &&
+                          frames < kMaxFrames;
+       ++frames) {
     std::array<uint8_t, 16> record{};
-    if (!vm.read_virtual_exact(Gva(fp), record)) break;
-    slots.insert(fp + 8);
-    const uint64_t previous = le::u64(record, 0);
+    if (!vm.read_virtual_exact(Gva(fp), std::span<uint8_t>(record.data(), 2 * ps))) break;
+    slots.insert(fp + ps);
+    const uint64_t previous = ps == 4 ? uint64_t{le::u32(record, 0)} : le::u64(record, 0);
     if (previous <= fp) break;
     fp = previous;
   }
-  return slots;
 }
+
+bool has_frame_records(uint32_t machine) { return machine == 0xAA64 || machine == 0x1c4; }
 
 }  // namespace
 
@@ -68,7 +72,25 @@ bool is_call_arm64(uint32_t instruction) {
   return bl || blr;
 }
 
+bool ends_with_call_thumb(std::span<const uint8_t> before) {
+  if (before.size() < 4) return false;
+  const uint16_t first = le::u16(before, 0), second = le::u16(before, 2);
+  const bool blx_register = (second & 0xff87) == 0x4780;
+  const bool bl = (first & 0xf800) == 0xf000 && (second & 0xd000) == 0xd000;
+  const bool blx_immediate = (first & 0xf800) == 0xf000 && (second & 0xd001) == 0xc000;
+  return blx_register || bl || blx_immediate;
+}
+
+uint64_t code_address(uint64_t value, uint32_t machine) { return machine == 0x1c4 ? value & ~uint64_t{1} : value; }
+
 bool follows_call(VirtualMemory& vm, uint64_t return_address, uint32_t machine) {
+  if (machine == 0x1c4) {
+    // A return into Thumb code has bit 0 set; the call ends at the address with it cleared.
+    if ((return_address & 1) == 0 || return_address < 5) return false;
+    std::array<uint8_t, 4> halfwords{};
+    if (!vm.read_virtual_exact(Gva(return_address - 5), halfwords)) return false;
+    return ends_with_call_thumb(halfwords);
+  }
   if (machine == 0xAA64) {
     if (return_address < 4 || return_address % 4 != 0) return false;
     std::array<uint8_t, 4> word{};
@@ -90,12 +112,15 @@ StackScan scan_stack(VirtualMemory& vm, uint64_t stack_pointer, uint32_t machine
                      const StackScanOptions& options) {
   StackScan scan;
   scan.start = stack_pointer;
+  scan.fault_stack_pointer = options.fault_stack_pointer;
   const unsigned ps = vm.pointer_size();
   std::vector<uint8_t> page;
   uint64_t va = stack_pointer;
   const uint64_t end = stack_pointer + std::min<uint64_t>(options.max_bytes, ~stack_pointer);
-  const std::set<uint64_t> lr_slots =
-      machine == 0xAA64 ? frame_record_lr_slots(vm, options.frame_pointer, stack_pointer, end) : std::set<uint64_t>{};
+  std::set<uint64_t> lr_slots;
+  if (has_frame_records(machine)) {
+    for (uint64_t fp : options.frame_pointers) frame_record_lr_slots(vm, fp, stack_pointer, end, ps, lr_slots);
+  }
   while (va < end && scan.entries.size() < options.max_entries) {
     // One page (or what is left of the budget) per read, so the scan stops exactly at the first unreadable page.
     const uint64_t chunk = std::min<uint64_t>(kPageSize - (va & (kPageSize - 1)), end - va);
@@ -112,14 +137,15 @@ StackScan scan_stack(VirtualMemory& vm, uint64_t stack_pointer, uint32_t machine
     const uint64_t first = (ps - (va - stack_pointer) % ps) % ps;
     for (uint64_t off = first; off + ps <= chunk && scan.entries.size() < options.max_entries; off += ps) {
       const uint64_t value = ps == 4 ? uint64_t{le::u32(page, off)} : le::u64(page, off);
-      const Module* m = find_module(modules, value);
+      const uint64_t code = code_address(value, machine);
+      const Module* m = find_module(modules, code);
       if (m == nullptr) continue;
       StackEntry e;
       e.stack_address = va + off;
       e.value = value;
       e.module = m->name;
       e.module_base = m->base;
-      e.offset = value - m->base;
+      e.offset = code - m->base;
       e.probable_return = lr_slots.count(e.stack_address) != 0 || follows_call(vm, value, machine);
       scan.entries.push_back(std::move(e));
     }

@@ -74,14 +74,34 @@ void write_bugcheck(JsonWriter& j, const DumpHeader& h) {
   j.end_object();
 }
 
+void write_registers(JsonWriter& j, const Context& ctx) {
+  j.begin_object();
+  for (const Register& r : ctx.registers) j.key(r.name).hex(r.value);
+  j.end_object();
+}
+
+// `context`: the header's CONTEXT, the state at the bug check.
 void write_context(JsonWriter& j, const std::optional<Context>& ctx) {
   j.key("context");
-  if (!ctx) {
+  if (ctx) {
+    write_registers(j, *ctx);
+  } else {
+    j.null();
+  }
+}
+
+// `faultingContext`: {source, address, registers}, the state at the fault the bug check points to.
+void write_faulting_context(JsonWriter& j, const std::optional<FaultingContext>& fault) {
+  j.key("faultingContext");
+  if (!fault) {
     j.null();
     return;
   }
   j.begin_object();
-  for (const Register& r : ctx->registers) j.key(r.name).hex(r.value);
+  j.key("source").string(fault->source);
+  j.key("address").hex(fault->address);
+  j.key("registers");
+  write_registers(j, fault->context);
   j.end_object();
 }
 
@@ -194,6 +214,12 @@ void write_stack(JsonWriter& j, const StackScan& stack, const Symbolizer& symbol
   j.key("stack").begin_object();
   j.key("start").hex(stack.start);
   j.key("bytesRead").unsigned_number(stack.bytes_read);
+  j.key("faultingStackPointer");
+  if (stack.fault_stack_pointer != 0) {
+    j.hex(stack.fault_stack_pointer);
+  } else {
+    j.null();
+  }
   j.key("entries").begin_array();
   for (const StackEntry& e : stack.entries) {
     j.begin_object();
@@ -201,7 +227,7 @@ void write_stack(JsonWriter& j, const StackScan& stack, const Symbolizer& symbol
     j.key("value").hex(e.value);
     j.key("module").string(e.module);
     j.key("offset").hex(e.offset);
-    j.key("symbol").string(symbol_text(symbols, e.value));
+    j.key("symbol").string(symbol_text(symbols, e.module_base + e.offset));  // ARM: without the Thumb bit
     j.key("probableReturn").boolean(e.probable_return);
     j.end_object();
   }
@@ -274,9 +300,6 @@ void write_answer(JsonWriter& j, const Analysis& a, const DumpHeader& header) {
   else j.null();
   j.key("thread");
   if (a.processes.crashing && a.processes.crashing->thread != 0) j.hex(a.processes.crashing->thread);
-  else j.null();
-  j.key("faultContextSource");
-  if (a.fault) j.string(a.fault->source);
   else j.null();
   j.key("code");
   if (answer.code) {
@@ -390,7 +413,7 @@ void write_crashing(JsonWriter& j, const ProcessReport& r) {
   }
 }
 
-void write_processes(JsonWriter& j, const ProcessReport& r) {
+void write_processes(JsonWriter& j, const ProcessReport& r, const Symbolizer& symbols) {
   j.key("processes").begin_array();
   for (const ProcessInfo& p : r.processes) {
     j.begin_object();
@@ -420,7 +443,9 @@ void write_processes(JsonWriter& j, const ProcessReport& r) {
       optional_number(j, "state", t.state);
       j.key("stateName").string(t.state ? thread_state_name(*t.state) : "");
       optional_hex(j, "startAddress", t.start_address);
+      j.key("startSymbol").string(t.start_address ? symbol_text(symbols, *t.start_address) : "");
       optional_hex(j, "win32StartAddress", t.win32_start_address);
+      j.key("win32StartSymbol").string(t.win32_start_address ? symbol_text(symbols, *t.win32_start_address) : "");
       optional_hex(j, "teb", t.teb);
       j.end_object();
     }
@@ -470,15 +495,16 @@ std::string summary_json(Dump& dump, const SummaryOptions& options) {
   write_header(j, dump);
   write_bugcheck(j, dump.header());
   write_context(j, analysis.context);
+  write_faulting_context(j, analysis.faulting_context);
   write_exception(j, analysis.exception, analysis.exception_source);
   write_physical_memory(j, dump);
   write_modules(j, analysis.modules.modules, analysis.symbols);
   write_culprit(j, analysis.culprit, analysis.symbols.symbolizer);
   write_crashing(j, analysis.processes);
-  write_processes(j, analysis.processes);
+  write_processes(j, analysis.processes, analysis.symbols.symbolizer);
   write_stack(j, analysis.stack, analysis.symbols.symbolizer);
   write_call_stack(j, "callStack", analysis.call_stack);
-  if (analysis.fault) write_call_stack(j, "faultCallStack", analysis.fault_call_stack);
+  if (analysis.faulting_context) write_call_stack(j, "faultCallStack", analysis.fault_call_stack);
   write_answer(j, analysis, dump.header());
   write_triage(j, dump.triage());
   std::vector<Warning> warnings = dump.warnings();

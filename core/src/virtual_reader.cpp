@@ -9,8 +9,8 @@ VirtualReader::VirtualReader(PhysicalReader& phys, PagingMode mode, uint64_t dtb
     : phys_(phys), mode_(mode), dtb_(dtb) {}
 
 void VirtualReader::clear_cache() {
-  small_.fill(Slot{});
-  large_.fill(Slot{});
+  std::fill(small_.begin(), small_.end(), Slot{});
+  std::fill(large_.begin(), large_.end(), Slot{});
 }
 
 bool VirtualReader::lookup(uint64_t va, Translation& out) {
@@ -34,7 +34,9 @@ bool VirtualReader::lookup(uint64_t va, Translation& out) {
 }
 
 void VirtualReader::remember(uint64_t va, const Translation& t) {
-  if (t.page_size == kPageSize) {
+  // The large slots are keyed by 2 MiB; pages between 4 KiB and 2 MiB (ARM's 64 KiB pages and 1 MiB sections) are
+  // remembered 4 KiB at a time, or one entry would answer for its neighbours.
+  if (t.page_size < kPageSize2M) {
     Slot& s = small_[(va >> 12) % kSmallSlots];
     s.key = va >> 12;
     s.t = t;

@@ -69,6 +69,77 @@ TEST_CASE("kdmp-parser --mem reads physical memory like the reference", "[cli]")
   }
 }
 
+// Every spelling clap accepts for the reference's declarations (`-m, --mem [<MEM>]`, `--len`, `-r, --reader`), and
+// ours (--dtb), gives the same output as the plain one.
+TEST_CASE("kdmp-parser accepts every form of the options, before or after the path", "[cli]") {
+  const std::string f = fixture("full-two-runs.dmp");
+  SECTION("-m with an address") {
+    const std::string expected =
+        "0000000000004ff8: f8 4f 00 00 00 00 00 00                         |.O......|\n";
+    for (const std::string& args :
+         {"-m 0x4ff8 --len 32 " + f, "-m0x4ff8 --len 32 " + f, "-m=0x4ff8 --len=32 " + f,
+          "--mem 0x4ff8 --len 32 " + f, "--mem=0x4ff8 --len=32 " + f, f + " -m 0x4ff8 --len 32",
+          "--len 32 -m 0x4ff8 -- " + f, "-m 0x4ff8 --len 32 -- " + f, "-m 4ff8 --len 0x20 " + f}) {
+      INFO(args);
+      const auto r = run_cli(args);
+      CHECK(r.status == 0);
+      CHECK(r.out == expected);
+    }
+  }
+  SECTION("a bare -m: every page") {
+    const std::string expected = run_cli("--mem --len 16 " + f).out;
+    CHECK_THAT(expected, Catch::StartsWith("0000000000001000: 00 10 00 00 00 00 00 00 08 10 00 00 00 00 00 00 |"));
+    for (const std::string& args : {"-m --len 16 " + f, "--len 16 -m " + f, "--len 16 -m -- " + f,
+                                    "--len 16 " + f + " -m", "--len=16 " + f + " --mem", "-m --len=16 -- " + f}) {
+      INFO(args);
+      const auto r = run_cli(args);
+      CHECK(r.status == 0);
+      CHECK(r.out == expected);
+    }
+  }
+  SECTION("flags, --, grouped flags and the reader") {
+    const std::string f = fixture("sample.dmp");
+    const std::string expected = run_cli("-c -e " + f).out;
+    CHECK_THAT(expected, Catch::Contains("rip=fffff8031234abcd"));
+    CHECK_THAT(expected, Catch::Contains("EXCEPTION_RECORD {"));
+    for (const std::string& args : {"-c -e -- " + f, f + " -c -e", "-ce " + f, "--context-record --exception-record " + f,
+                                    "-c -e -r file " + f, "-c -e -r=file " + f, "-c -e -rfile " + f,
+                                    "-c -e --reader file " + f, "-c -e --reader=mmap " + f, "-ce -- " + f + ""}) {
+      INFO(args);
+      const auto r = run_cli(args);
+      CHECK(r.status == 0);
+      CHECK(r.out == expected);
+    }
+  }
+  SECTION("--virt with --dtb X and --dtb=X") {
+    const std::string s = fixture("sample.dmp");
+    const std::string expected = run_cli("-m 0xfffff80312800000 --virt --len 16 " + s).out;
+    CHECK_THAT(expected, Catch::StartsWith("fffff80312800000: 4d 5a"));
+    const std::string dtb = run_cli("--dump-headers " + s).out;
+    const size_t at = dtb.find("DirectoryTableBase");
+    REQUIRE(at != std::string::npos);
+    const std::string value = dtb.substr(at + 23, dtb.find('\n', at) - at - 23);
+    for (const std::string& args : {"-m 0xfffff80312800000 --virt --len 16 --dtb " + value + " " + s,
+                                    "--dtb=" + value + " --virt --mem=fffff80312800000 --len=16 -- " + s}) {
+      INFO(args);
+      const auto r = run_cli(args);
+      CHECK(r.status == 0);
+      CHECK(r.out == expected);
+    }
+  }
+  SECTION("what is refused") {
+    CHECK_THAT(run_cli("-m 0x4ff8").out, Catch::Contains("0x4ff8"));  // the only word left is the path: -m is bare
+    CHECK(run_cli("-m zz " + f).status == 2);                       // not a number
+    CHECK(run_cli("-r disk " + f).status == 2);                     // not a reader
+    CHECK(run_cli("--len 0 " + f).status == 2);
+    CHECK(run_cli("--dtb " + f).status == 2);                       // --dtb needs its value
+    CHECK(run_cli(f + " " + f).status == 2);                        // one path
+    CHECK(run_cli("--symbols= " + f).status == 2);                  // an empty symbol path
+    CHECK(run_cli("--symbols " + f).status == 2);                   // --symbols takes the only word: no path left
+    CHECK_THAT(run_cli("--bogus " + f).out, Catch::Contains("--bogus"));
+  }
+}
+
 TEST_CASE("kdmp-parser --layout prints the file's structures, one a line", "[cli]") {
   auto r = run_cli("--layout " + fixture("bitmap-partial-byte.dmp"));
   CHECK(r.status == 0);
@@ -92,6 +163,23 @@ TEST_CASE("kdmp-parser --processes prints the crashing thread, the processes and
   CHECK_THAT(r.out, Catch::Contains("offset EPROCESS.ActiveProcessLinks               0x448 table\n"));
   CHECK_THAT(r.out, Catch::Contains("offset KTHREAD.ApcState.Process                   0xb8 kdbg\n"));
   CHECK_THAT(run_cli("-h").out, Catch::Contains("--processes"));
+}
+
+TEST_CASE("kdmp-parser --stack and --analyze walk from the faulting context the bug check names", "[cli][stack]") {
+  auto r = run_cli("--stack " + fixture("system-x64-fault-context.dmp"));
+  CHECK(r.status == 0);
+  CHECK_THAT(r.out, Catch::StartsWith("Fault context (bug check 0x1000007E parameter 4 (context record)):\n"));
+  CHECK_THAT(r.out, Catch::Contains("00 ffffd001`2345e8c0 fffff803`12a00003 baddrv+0xabcd\n"));
+  CHECK_THAT(r.out, Catch::Contains("Dump context (the crashing CPU at the bug check):\n"));
+  CHECK_THAT(r.out, Catch::Contains("00 ffffd001`2345e0c0 fffff803`12c0f4e1 nt+0x3f9c40\n"));
+  auto a = run_cli("--analyze " + fixture("system-x64-fault-context.dmp"));
+  CHECK(a.status == 0);
+  CHECK_THAT(a.out, Catch::Contains("CONTEXT:  bug check 0x1000007E parameter 4 (context record)\n"));
+  CHECK_THAT(a.out, Catch::Contains("SYMBOL_NAME:  baddrv+0xabcd\n"));
+  CHECK_THAT(a.out, Catch::Contains("FAILURE_BUCKET_ID:  AV_baddrv!unknown_function\n"));
+  const std::string help = run_cli("-h").out;
+  CHECK_THAT(help, Catch::Contains("--stack"));
+  CHECK_THAT(help, Catch::Contains("--analyze"));
 }
 
 TEST_CASE("kdmp-parser errors", "[cli]") {

@@ -225,7 +225,7 @@ TEST_CASE("A candidate outside every module falls through to the next", "[culpri
 }
 
 TEST_CASE("No evidence at all", "[culprit]") {
-  Culprit c = find_culprit(CulpritEvidence{}, modules(), {});
+  Culprit c = find_culprit(bugcheck(0x1, {0, 0, 0, 0}), modules(), {});
   CHECK_FALSE(c.module.has_value());
   CHECK(c.address == 0);
   CHECK(c.reason == "no faulting address: no bug check parameter names one, and there is no exception address or "
@@ -234,6 +234,29 @@ TEST_CASE("No evidence at all", "[culprit]") {
   Culprit z = find_culprit(bugcheck(0x7E, {0xc0000005, 0, 0, 0}), modules(), {});
   CHECK(z.address == 0);
   CHECK_FALSE(z.module.has_value());
+}
+
+TEST_CASE("Bug check 0: a dump written on request blames no module", "[culprit]") {
+  CulpritEvidence ev = bugcheck(0, {0, 0, 0, 0});
+  ev.instruction_pointer = kBad + 0x2222;  // whatever the CPU was running when the dump was taken
+  Culprit c = find_culprit(ev, modules(), {entry(0xffffd0012345e9b0, kBad + 0x80, true)});
+  CHECK_FALSE(c.module.has_value());
+  CHECK(c.address == 0);
+  CHECK(c.reason == "no bug check: the dump was written on request (a debugger's .dump or a live dump), not by a "
+                    "crash, so no driver is blamed");
+}
+
+TEST_CASE("No claim about the stack when none of it was read", "[culprit]") {
+  CulpritEvidence ev = bugcheck(0xA, {0xffffb00dead00010, 2, 0, kNt + 0x2b1c0});
+  ev.stack_read = false;
+  Culprit c = find_culprit(ev, modules(), {});
+  REQUIRE(c.module.has_value());
+  CHECK(c.module->name == "ntoskrnl.exe");
+  CHECK(c.reason == "bug check 0xA parameter 4 (address that referenced memory) is in ntoskrnl.exe, and the stack "
+                    "could not be read to look for another module");
+  ev.stack_read = true;
+  CHECK(find_culprit(ev, modules(), {}).reason == "bug check 0xA parameter 4 (address that referenced memory) is in "
+                                                  "ntoskrnl.exe, and no other module is on the stack");
 }
 
 TEST_CASE("Evidence from a dump header and its context", "[culprit]") {

@@ -245,6 +245,8 @@ TEST_CASE("paging_mode_of picks the scheme from the header") {
   h.pae_enabled = false;
   CHECK(paging_mode_of(h).value() == PagingMode::X86);
   h.machine_image_type = 0x1c4;
+  CHECK(paging_mode_of(h).value() == PagingMode::Arm);
+  h.machine_image_type = 0x200;  // IA64
   auto bad = paging_mode_of(h);
   REQUIRE_FALSE(bad.ok());
   CHECK(bad.error().code == ErrorCode::Unsupported);

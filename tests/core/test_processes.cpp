@@ -238,6 +238,8 @@ TEST_CASE("sample.dmp (x64 19041): crashing process and thread, every process, o
         std::string::npos);
   CHECK(json.find("{\"field\":\"EPROCESS.ActiveProcessLinks\",\"offset\":\"0x448\",\"source\":\"table\"}") !=
         std::string::npos);
+  // Start addresses named by the symbolizer (here the kernel's own name and an offset: no PDB is loaded).
+  CHECK(json.find("\"startAddress\":\"0xfffff80312bc1a40\",\"startSymbol\":\"nt+0x3c1a40\"") != std::string::npos);
 }
 
 TEST_CASE("system-x64-rdmp.dmp: KPCR.Irql when the bug check has no IRQL parameter", "[processes][system]") {

@@ -187,13 +187,23 @@ TEST_CASE("real dumps: triage_x64.dmp (Windows 10 19041, AMD64, bug check 0x1000
   CHECK(c.offset == 0x334c);
   CHECK(c.reason == "bug check 0x1000007E parameter 2 (address where the exception occurred)");
 
-  // The saved stack: TopOfStack + SizeOfCallStack is the stack base; the scan runs from the faulting rsp to it.
+  // The faulting context: parameter 4's CONTEXT, the same bytes as the header's (checked above).
+  REQUIRE(a.analysis.faulting_context);
+  CHECK(a.analysis.faulting_context->source == "bug check 0x1000007E parameter 4 (context record)");
+  CHECK(a.analysis.faulting_context->address == 0xffff850429891720);
+  CHECK(a.analysis.faulting_context->context.get("rip") == 0xfffff8048b58334c);
+
+  // The saved stack: TopOfStack + SizeOfCallStack is the stack base; the scan runs from TopOfStack (KeBugCheckEx's
+  // rsp) to it, and marks the faulting rsp. The first value above the faulting rsp is in amdppm.sys.
   CHECK(th.top_of_stack + th.size_of_call_stack == 0xffff850429893000);
   const StackScan& s = a.analysis.stack;
-  CHECK(s.start == 0xffff850429892120);
-  CHECK(s.bytes_read == 0xee0);
-  REQUIRE(!s.entries.empty());
-  CHECK(s.entries.front().module == "amdppm.sys");
+  CHECK(s.start == 0xffff850429890ee8);
+  CHECK(s.bytes_read == 0x2118);
+  CHECK(s.fault_stack_pointer == 0xffff850429892120);
+  const auto above_fault = std::find_if(s.entries.begin(), s.entries.end(),
+                                        [&](const StackEntry& e) { return e.stack_address >= s.fault_stack_pointer; });
+  REQUIRE(above_fault != s.entries.end());
+  CHECK(above_fault->module == "amdppm.sys");
   // rizin's dbt frames 9, 10, 13 (amdppm), 14 (Wdf01000) and 34 (PspSystemThreadStartup) have their calls saved.
   CHECK(has_entry(s, 0xfffff8048b58313f, true));
   CHECK(has_entry(s, 0xfffff8048b583234, true));

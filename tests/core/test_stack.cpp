@@ -211,7 +211,7 @@ TEST_CASE("ARM64: the lr slots of the frame-record chain are return addresses wi
 
   StackScanOptions options;
   options.max_bytes = 0x900;
-  options.frame_pointer = sp;
+  options.frame_pointers = {sp};
   StackScan scan = scan_stack(vm, sp, 0xAA64, modules, options);
   REQUIRE(scan.entries.size() == 4);
   CHECK(scan.entries[0].value == kNt + 0x5442a0);
@@ -224,7 +224,7 @@ TEST_CASE("ARM64: the lr slots of the frame-record chain are return addresses wi
   CHECK(scan.entries[3].probable_return);
 
   SECTION("without the fp, nothing can be confirmed") {
-    StackScan plain = scan_stack(vm, sp, 0xAA64, modules, StackScanOptions{0x900, 1024, 0});
+    StackScan plain = scan_stack(vm, sp, 0xAA64, modules, StackScanOptions{0x900, 1024, {}});
     REQUIRE(plain.entries.size() == 4);
     for (const auto& e : plain.entries) CHECK_FALSE(e.probable_return);
   }
@@ -238,4 +238,17 @@ TEST_CASE("ARM64: the lr slots of the frame-record chain are return addresses wi
     StackScan x64 = scan_stack(vm, sp, 0x8664, modules, options);
     for (const auto& e : x64.entries) CHECK_FALSE(e.probable_return);
   }
+}
+
+TEST_CASE("Thumb-2 calls before a return address: BL, BLX immediate, BLX register", "[stack]") {
+  auto check = [](std::vector<uint8_t> b) { return ends_with_call_thumb(b); };
+  CHECK(check({0x00, 0xf0, 0xa2, 0xf8}));   // bl (f000 f8a2)
+  CHECK(check({0x12, 0xf4, 0x34, 0xe8}));   // blx immediate (f412 e834: bit 12 clear, bit 0 clear)
+  CHECK(check({0x00, 0xbf, 0x98, 0x47}));   // nop; blx r3
+  CHECK_FALSE(check({0x00, 0xbf, 0x00, 0xbf}));  // nop; nop
+  CHECK_FALSE(check({0x00, 0xf0, 0x00, 0xb8}));  // b.w (second halfword 10x1): a branch, not a call
+  CHECK_FALSE(check({0x00, 0xbf, 0x18, 0x47}));  // bx r3: no link
+  CHECK_FALSE(check({0x98, 0x47}));              // too short
+  CHECK(code_address(0x9a101235, 0x1c4) == 0x9a101234);
+  CHECK(code_address(0x9a101235, 0x14c) == 0x9a101235);
 }

@@ -50,13 +50,23 @@ TEST_CASE("triage64.dmp: modules, stack and culprit through the saved regions", 
   CHECK(bad->checksum == 0x1c0de);
   CHECK(bad->timestamp == 0x61e8a0b3);
 
-  // The scan starts at the faulting frame's rsp, inside the saved stack (TopOfStack, KeBugCheckEx's frame, is
-  // 0x800 lower), and runs to the stack base. No code pages were saved, so no value can be confirmed as a return
-  // address.
+  // The faulting context is parameter 4's CONTEXT (here the same as the header's, as Windows 10 writes it).
+  REQUIRE(a.analysis.faulting_context);
+  CHECK(a.analysis.faulting_context->source == "bug check 0x1000007E parameter 4 (context record)");
+  CHECK(a.analysis.faulting_context->context.get("rip") == 0xfffff8031234abcd);
+
+  // The scan starts at TopOfStack (KeBugCheckEx's frame, 0x800 below the faulting rsp) and runs to the stack base:
+  // the dispatcher's frame, the CONTEXT and EXCEPTION_RECORD on the way up, then the faulting frame's callers. No
+  // code pages were saved, so no value can be confirmed as a return address.
   const StackScan& s = a.analysis.stack;
-  CHECK(s.start == 0xffffd0012345e8c0);
-  CHECK(s.bytes_read == 0x1740);
+  CHECK(s.start == 0xffffd0012345e0c0);
+  CHECK(s.start == a.dump->triage()->header.top_of_stack);
+  CHECK(s.fault_stack_pointer == 0xffffd0012345e8c0);
+  CHECK(s.bytes_read == 0x1f40);
   CHECK(entries_of(s) == std::vector<ExpectedEntry>{
+                             {0xffffd0012345e0c0, 0xfffff80312c0f4e1, "ntoskrnl.exe", 0x40f4e1, false},
+                             {0xffffd0012345e3b8, 0xfffff8031234abcd, "baddrv.sys", 0xabcd, false},  // CONTEXT.Rip
+                             {0xffffd0012345e7d0, 0xfffff8031234abcd, "baddrv.sys", 0xabcd, false},  // .ExceptionAddress
                              {0xffffd0012345e8e8, 0xfffff80312341234, "baddrv.sys", 0x1234, false},
                              {0xffffd0012345e918, 0xfffff80312bf5a10, "ntoskrnl.exe", 0x3f5a10, false},
                          });

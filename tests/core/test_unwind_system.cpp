@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "kdmp/call_stack.hpp"
+#include "kdmp/faulting_context.hpp"
 #include "kdmp/module_unwind_source.hpp"
 #include "system_writer.hpp"
 #include "test_system_helpers.hpp"
@@ -74,8 +75,10 @@ TEST_CASE("x64 unwinding crosses KiPageFault's machine frame into the interrupte
   CHECK(a.analysis.call_stack.frames[0].call_site.rfind("nt!KeBugCheckEx+", 0) == 0);
   CHECK(a.analysis.call_stack.frames[1].call_site.rfind("nt!KiPageFault+", 0) == 0);
   // The trap frame reads back as the interrupted state (.trap).
-  auto trap = read_ktrap_frame_x64(*a.vm, sys.frames[2].trap_frame);
-  REQUIRE(trap.ok());
+  std::vector<uint8_t> trap_bytes(*trap_frame_size(0x8664));
+  REQUIRE(a.vm->read_virtual_exact(Gva(sys.frames[2].trap_frame), trap_bytes).ok());
+  auto trap = decode_trap_frame(trap_bytes, 0x8664, sys.frames[2].trap_frame);
+  REQUIRE(trap);
   CHECK(trap->instruction_pointer == sys.frames[2].pc);
   CHECK(trap->stack_pointer == sys.frames[2].sp);
   // The culprit is past the kernel: the first driver frame the unwinder found, and the bucket names it.

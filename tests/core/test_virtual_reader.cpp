@@ -227,7 +227,7 @@ TEST_CASE("cached translations equal uncached ones") {
 TEST_CASE("the cache keeps answering until cleared, and survives slot conflicts") {
   PagingFixture f(PagingMode::X64);
   f.tables.map(kVa, 0x0a5b3000, 0x1000);
-  const uint64_t alias = kVa + 256 * 0x1000;  // same direct-mapped slot
+  const uint64_t alias = kVa + VirtualReader::kSmallSlots * 0x1000;  // same direct-mapped slot
   f.tables.map(alias, 0x0711d000, 0x1000);
   VirtualReader vr = reader_for(f);
   CHECK(vr.translate(Gva(kVa))->gpa == Gpa(0x0a5b3000));
@@ -324,5 +324,36 @@ TEST_CASE("hostile page tables: random entries pointing at each other never cras
       }
       CHECK(ok > 500);  // hundreds of walks get through, so the leaf paths are exercised too
     }
+  }
+}
+
+TEST_CASE("ARM sections and 64 KiB pages are cached without answering for their neighbours") {
+  // Four 1 MiB sections inside one 2 MiB-aligned block, mapped to scattered frames, and two 64 KiB pages: a cache
+  // keyed by 2 MiB would hand the first section's frame to the others.
+  PagingFixture f(PagingMode::Arm);
+  f.tables.map(0x80400000, 0x01500000, 0x100000, {.add_data = false});
+  f.tables.map(0x80500000, 0x01200000, 0x100000, {.add_data = false});
+  f.tables.map(0x80600000, 0x01700000, 0x100000, {.add_data = false});
+  f.tables.map(0x00410000, 0x03a20000, 0x10000, {.add_data = false});
+  f.tables.map(0x00420000, 0x03a00000, 0x10000, {.add_data = false});
+  for (uint64_t pfn : {0x015ffull, 0x01200ull, 0x012ffull, 0x01700ull, 0x03a2full, 0x03a00ull}) f.memory.page(pfn);
+  VirtualReader vr = reader_for(f);
+  for (int pass = 0; pass < 2; ++pass) {
+    // Across the section boundaries and the 64 KiB page boundary; each word says which gpa it came from.
+    std::vector<uint8_t> buf(0x10);
+    REQUIRE(vr.read_virtual_exact(Gva(0x804ffff8), buf).ok());
+    CHECK(le::u32(buf, 0) == 0x015ffff8);
+    CHECK(le::u32(buf, 8) == 0x01200000);
+    REQUIRE(vr.read_virtual_exact(Gva(0x805ffff8), buf).ok());
+    CHECK(le::u32(buf, 0) == 0x012ffff8);
+    CHECK(le::u32(buf, 8) == 0x01700000);
+    REQUIRE(vr.read_virtual_exact(Gva(0x0041fff8), buf).ok());
+    CHECK(le::u32(buf, 0) == 0x03a2fff8);
+    CHECK(le::u32(buf, 8) == 0x03a00000);
+    auto t = vr.translate(Gva(0x80512345));
+    REQUIRE(t.ok());
+    CHECK(t->page_size == 0x100000);
+    CHECK(t->page_base == Gva(0x80500000));
+    CHECK(t->gpa == Gpa(0x01212345));
   }
 }

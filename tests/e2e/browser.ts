@@ -11,6 +11,10 @@ export const CHROMIUM_ARGS = [
   '--disable-gpu',
 ];
 
+/** How long a browser test waits for the page (an element, an event, a polled value) before it fails: a ceiling for a
+ * hung page, generous because the machine may be busy with other builds. */
+export const BROWSER_WAIT_MS = 60_000;
+
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
 }

@@ -19,7 +19,7 @@ import type { ViewerMessage } from '../../web/src/embed/embed-protocol';
 import type {} from '../../web/src/embed/kdmp-viewer-element';  // HTMLElementTagNameMap['kdmp-viewer']
 import type { Summary } from '../../web/src/summary';
 import { cliSummary, fixture, paths } from '../wasm/support';
-import { launchChromium } from './browser';
+import { BROWSER_WAIT_MS, launchChromium } from './browser';
 
 declare global {
   interface Window {
@@ -72,6 +72,7 @@ beforeEach(async () => {
   problems = [];
   warnings = [];
   context = await browser.newContext();
+  context.setDefaultTimeout(BROWSER_WAIT_MS);
   // The context sees the requests of the pages, their frames and their workers.
   context.on('request', (request) => {
     requests.push(request.url());
@@ -105,7 +106,7 @@ afterEach(async () => {
 
 // Loading the wasm module and opening a dump takes well under a second here, but CI machines are shared.
 function poll<T>(read: () => Promise<T> | T) {
-  return expect.poll(read, { timeout: 20_000, interval: 50 });
+  return expect.poll(read, { timeout: BROWSER_WAIT_MS, interval: 50 });
 }
 
 function withoutTool(summary: unknown): object {

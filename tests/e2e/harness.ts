@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { serveStatic } from '../../scripts/static-server.mjs';
 import { fixture, paths } from '../wasm/support';
-import { launchChromium } from './browser';
+import { BROWSER_WAIT_MS, launchChromium } from './browser';
 
 export interface ViewerPage {
   readonly server: { url: string; close: () => Promise<void> };
@@ -45,6 +45,8 @@ export function useViewerPage(options: ViewerPageOptions = {}): ViewerPage {
     state.rangeRequests = [];
     state.problems = [];
     state.context = await state.browser.newContext({ acceptDownloads: true, ...(options.viewport ? { viewport: options.viewport } : {}) });
+    // Playwright's own 30 s waits are a ceiling for a hung page, not a speed test: generous on a busy machine.
+    state.context.setDefaultTimeout(BROWSER_WAIT_MS);
     if (options.permissions) await state.context.grantPermissions(options.permissions, { origin: new URL(state.server.url).origin });
     // The context sees the requests of the page and of its workers.
     state.context.on('request', (request) => {
@@ -77,7 +79,7 @@ export function useViewerPage(options: ViewerPageOptions = {}): ViewerPage {
 
 /** Polls until the value matches (the wasm module loads and the dump opens asynchronously; CI machines are shared). */
 export function poll<T>(read: () => Promise<T> | T) {
-  return expect.poll(read, { timeout: 20_000, interval: 50 });
+  return expect.poll(read, { timeout: BROWSER_WAIT_MS, interval: 50 });
 }
 
 /** Opens fixtures through the viewer's file input (several: the table of crashes). */

@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { serveStatic } from '../../scripts/static-server.mjs';
 import { cliSummary, fixture, paths, sparseBitmapDump } from '../wasm/support';
-import { launchChromium } from './browser';
+import { BROWSER_WAIT_MS, launchChromium } from './browser';
 
 type Package = typeof import('../../web/src/package/index');
 declare global {
@@ -44,6 +44,7 @@ afterAll(async () => {
 beforeEach(async () => {
   requests = [];
   context = await browser.newContext();
+  context.setDefaultTimeout(BROWSER_WAIT_MS);
   context.on('request', (request) => requests.push({ url: request.url(), method: request.method(), range: request.headers()['range'] }));
   page = await context.newPage();
   await page.goto(server.url);

@@ -53,7 +53,7 @@ describe('what crashed', () => {
     expect(await field(crash, 'machine').textContent()).toBe(`${expected.header.machineName} (${expected.header.machineImageType})`);
     expect(await field(crash, 'numberProcessors').textContent()).toBe(String(expected.header.numberProcessors));
     expect(await field(crash, 'dumpType').textContent()).toBe(`${expected.header.dumpTypeName} (${expected.header.dumpType})`);
-    expect(await field(crash, 'fileSize').textContent()).toBe('328.0 KiB (0x52000)');
+    expect(await field(crash, 'fileSize').textContent()).toBe('420.0 KiB (0x69000)');
     expect(await field(crash, 'directoryTableBase').textContent()).toBe(expected.header.directoryTableBase);
     expect(await crash.locator('.crash-warnings').count()).toBe(0);
   });
@@ -146,6 +146,49 @@ describe('registers and exception', () => {
     expect(await field(registers, 'register-cpsr-flags').textContent()).toBe('Z C, EL1h');
   });
 
+  it('shows the header\'s context at the bug check and, beside it, the context at the fault', async () => {
+    await open('system-x64-fault-context.dmp');
+    const expected = summaryOf('system-x64-fault-context.dmp');
+    const registers = await showTab('registers');
+    const columns = await registers.locator('.register-context h3').allTextContents();
+    expect(columns).toEqual(['At the bug check', 'At the fault']);
+    expect(await field(registers, 'register-rip').textContent()).toBe(expected.context!['rip']);
+    expect(await field(registers, 'register-rip-symbol').textContent()).toBe('ntoskrnl.exe+0x3f9c40');
+    expect(await field(registers, 'fault-register-rip').textContent()).toBe(expected.faultingContext!.registers['rip']);
+    expect(await field(registers, 'fault-register-rip-symbol').textContent()).toBe('baddrv.sys+0xabcd');
+    expect(await field(registers, 'faultingContextSource').textContent()).toBe('bug check 0x1000007E parameter 4 (context record)');
+
+    const stack = await showTab('stack');
+    expect(await field(stack, 'stackFaultPointer').textContent()).toBe(expected.stack.faultingStackPointer);
+    const marker = field(stack, 'stackFaultMarker');
+    expect(await marker.textContent()).toContain(`${expected.stack.faultingStackPointer}: the stack pointer at the fault`);
+    // The kernel's return addresses between KeBugCheckEx and the fault come before the marker, baddrv.sys after it.
+    const rows = await stack.locator('tbody tr:not([hidden])').evaluateAll((trs) => trs.map((tr) => tr.textContent ?? ''));
+    const at = rows.findIndex((r) => r.includes('the stack pointer at the fault'));
+    expect(rows.slice(0, at).some((r) => r.includes('ntoskrnl.exe+0x40f4e1'))).toBe(true);
+    expect(rows.slice(at).some((r) => r.includes('baddrv.sys+0x1234'))).toBe(true);
+  });
+
+  it('orders 32-bit ARM registers from pc, drops the Thumb bit in module+offset and decodes the CPSR', async () => {
+    await open('system-arm.dmp');
+    const registers = await showTab('registers');
+    const names = await registers.locator('tbody tr').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset['register']));
+    expect(names.slice(0, 6)).toEqual(['pc', 'sp', 'r11', 'lr', 'r0', 'r1']);
+    expect(await field(registers, 'register-pc-symbol').textContent()).toBe('baddrv.sys+0xabcc');
+    expect(await field(registers, 'register-lr').textContent()).toBe('0x9a101235');
+    expect(await field(registers, 'register-lr-symbol').textContent()).toBe('baddrv.sys+0x1234');
+    expect(await field(registers, 'register-cpsr-flags').textContent()).toBe('C, Thumb state, supervisor mode');
+    const crash = t.page.locator('[data-panel="crash"]');
+    expect(await field(crash, 'machine').textContent()).toBe('ARM (0x1c4)');
+  });
+
+  it('says a dump written on request blames nothing', async () => {
+    await open('system-arm-on-request.dmp');
+    const crash = t.page.locator('[data-panel="crash"]');
+    expect(await field(crash, 'bugcheckName').textContent()).toBe('NO_BUG_CHECK');
+    expect(await field(crash, 'culpritModule').textContent()).toBe('nothing: the dump was written on request');
+  });
+
   it('explains the access violation', async () => {
     await open('sample.dmp');
     const exception = await showTab('exception');
@@ -206,6 +249,49 @@ describe('the modules tab', () => {
   });
 });
 
+describe('processes', () => {
+  it('names the process, thread, CPU and IRQL that were running on the first screen', async () => {
+    await open('sample.dmp');
+    const crash = t.page.locator('[data-panel="crash"]');
+    expect(await field(crash, 'crashingProcess').textContent()).toBe('app.exe (PID 6700, 0x1a2c)');
+    expect(await field(crash, 'crashingThread').textContent()).toBe('TID 12052 (0x2f14)');
+    expect(await field(crash, 'crashingCpu').textContent()).toBe('CPU 2');
+    expect(await field(crash, 'crashingIrql').textContent()).toBe('2 (DISPATCH_LEVEL)');
+  });
+
+  it('lists every process, filters and sorts them, lists threads, and opens a process\'s address space', async () => {
+    await open('sample.dmp');
+    const expected = summaryOf('sample.dmp');
+    const panel = await showTab('processes');
+    const visibleNames = () => panel.locator('tbody tr:not([hidden]) [data-field="processName"]').allTextContents();
+    expect(await visibleNames()).toEqual(expected.processes.map((p) => p.name));
+    expect(await field(panel, 'processCount').textContent()).toBe('7 processes');
+    // The crashing process's threads are shown from the start, the crashed one marked.
+    expect(await panel.locator('.process-threads [data-field="threadTid"]').allTextContents()).toEqual(['12048', '12052', '12076']);
+    await field(panel, 'processSearch').fill('0x1f40');
+    expect(await visibleNames()).toEqual(['app.exe', 'explorer.exe', 'setup.exe']);
+    expect(await field(panel, 'processCount').textContent()).toBe('3 of 7 processes');
+    await field(panel, 'processSearch').fill('');
+    await panel.locator('th[data-column="name"] button').click();
+    expect((await visibleNames())[0]).toBe('app.exe');
+    await panel.locator('tbody tr[data-pid="584"] [data-field="processThreads"]').click();
+    expect(await panel.locator('.process-threads [data-field="threadTid"]').allTextContents()).toEqual(['588', '592']);
+    expect(await panel.locator('.process-offsets [data-field="offsetSource"]').count()).toBe(expected.kernelOffsets.fields.length);
+    // app.exe's address space: its PEB through its own DirectoryTableBase.
+    await panel.locator('tbody tr[data-pid="6700"] [data-field="processName"]').click();
+    await poll(() => new URL(t.page.url()).hash).toContain('space=virtual&address=0xa3c5f4d000&dtb=0x100000');
+  });
+
+  it('is not offered for a triage dump, which keeps no process list', async () => {
+    await open('triage64-process.dmp');
+    expect(await t.page.locator('[data-tab="processes"]').count()).toBe(0);
+    const crash = t.page.locator('[data-panel="crash"]');
+    expect(await field(crash, 'crashingProcess').textContent()).toBe('app.exe (PID 6700, 0x1a2c)');
+    expect(await field(crash, 'crashingCpu').textContent()).toBe('CPU 3');
+    expect(await field(crash, 'crashingIrql').textContent()).toBe('unknown');
+  });
+});
+
 describe('the stack tab', () => {
   it('shows the probable return addresses, and every value on demand', async () => {
     await open('sample.dmp');
@@ -228,13 +314,13 @@ describe('the memory map tab', () => {
     const blocks = memory.locator('.memory-block');
     expect(await blocks.count()).toBe(physicalMemory.ranges.length);
     expect(await blocks.evaluateAll((all) => all.map((b) => (b as HTMLElement).dataset['base']))).toEqual(physicalMemory.ranges.map((r) => r.base));
-    expect(await blocks.first().getAttribute('title')).toBe('0x100000 \u2013 0x126fff: 39 pages (156.0 KiB)');
-    // Positioned through the CSSOM: 0x100000 of 0x429000 is 24.0%; the gap up to 0x400000 stays empty.
+    expect(await blocks.first().getAttribute('title')).toBe('0x100000 \u2013 0x12afff: 43 pages (172.0 KiB)');
+    // Positioned through the CSSOM: 0x100000 of 0x43c000 is 23.6%; the gap up to 0x400000 stays empty.
     const boxes = await blocks.evaluateAll((all) => all.map((b) => ({ left: (b as HTMLElement).style.left, width: (b as HTMLElement).style.width })));
-    expect(parseFloat(boxes[0]!.left)).toBeCloseTo(24.03, 1);
-    expect(parseFloat(boxes[1]!.left)).toBeCloseTo(96.19, 1);
+    expect(parseFloat(boxes[0]!.left)).toBeCloseTo(23.62, 1);
+    expect(parseFloat(boxes[1]!.left)).toBeCloseTo(94.46, 1);
     expect(await field(memory, 'memoryPages').textContent()).toBe(String(physicalMemory.pages));
-    expect(await field(memory, 'memoryTop').textContent()).toBe('0x428fff');
+    expect(await field(memory, 'memoryTop').textContent()).toBe('0x43bfff');
     expect(await memory.locator('[data-field="rangeBase"]').allTextContents()).toEqual(physicalMemory.ranges.map((r) => r.base));
     await blocks.nth(1).click();
     await poll(() => new URL(t.page.url()).hash).toContain('space=physical&address=0x400000');
@@ -264,6 +350,6 @@ describe('the triage tab', () => {
     await open('sample.dmp');
     expect(await t.page.locator('[data-tab="triage"]').count()).toBe(0);
     expect(await t.page.locator('[data-tab]').evaluateAll((tabs) => tabs.map((b) => (b as HTMLElement).dataset['tab'])))
-      .toEqual(['crash', 'header', 'registers', 'exception', 'modules', 'stack', 'memory', 'hex']);
+      .toEqual(['crash', 'header', 'registers', 'exception', 'modules', 'processes', 'stack', 'memory', 'hex']);
   });
 });

@@ -86,8 +86,8 @@ describe('an open dump', () => {
     expect(new URL(page.url()).hash).toBe('#view=modules');
     await tab('modules').focus();
     await page.keyboard.press('ArrowRight');
-    expect(await tab('stack').getAttribute('aria-selected')).toBe('true');
-    expect(await page.evaluate(() => (document.activeElement as HTMLElement).dataset.tab)).toBe('stack');
+    expect(await tab('processes').getAttribute('aria-selected')).toBe('true');
+    expect(await page.evaluate(() => (document.activeElement as HTMLElement).dataset.tab)).toBe('processes');
     await page.keyboard.press('Home');
     expect(await tab('crash').getAttribute('aria-selected')).toBe('true');
   });
@@ -123,7 +123,7 @@ describe('an open dump', () => {
     const { page } = t;
     await page.setViewportSize({ width: 800, height: 700 });
     await openFixtures(page, 'sample.dmp');
-    await poll(() => page.locator('[data-tab]').count()).toBe(8);
+    await poll(() => page.locator('[data-tab]').count()).toBe(9);
     const tops = await page.locator('[data-tab]').evaluateAll((tabs) => tabs.map((tab) => Math.round(tab.getBoundingClientRect().top)));
     expect(new Set(tops).size).toBe(1);
   });
@@ -140,6 +140,19 @@ describe('an open dump', () => {
     const { tool: _b, file: _c, ...cliRest } = cli;
     expect(exportedFile).toBe('sample.dmp');
     expect(exportedRest).toEqual(cliRest);
+  });
+
+  it('exports faultingContext and the stack from the lowest saved address, as the CLI prints them', async () => {
+    const { page } = t;
+    await openFixtures(page, 'triage-arm.dmp');
+    await poll(() => page.locator('[data-field="culpritModule"]').textContent()).toBe('baddrv.sys');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-action="export-json"]').click()]);
+    const exported = JSON.parse(readFileSync((await download.path())!, 'utf8')) as Record<string, unknown>;
+    const cli = cliSummary(fixture('triage-arm.dmp'));
+    const { tool: _a, file: _f, ...exportedRest } = exported;
+    const { tool: _b, file: _c, ...cliRest } = cli;
+    expect(exportedRest).toEqual(cliRest);
+    expect(exportedRest['faultingContext']).toMatchObject({ source: 'bug check 0x1000007E parameter 4 (context record)' });
   });
 
   it('copies a plain-text crash report for a ticket', async () => {

@@ -3,6 +3,8 @@
 // checks it traps on broken invariants of the physical index: ranges that disagree with the page count or the
 // lookup, reads that return more than asked, an exact read that fails where a plain read of the same bytes worked,
 // and bytes that differ from the file at physical_to_file.
+#include <algorithm>
+#include <array>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -170,6 +172,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   }
   kdmp::Dump& dump = *opened;
+
+  // Extents (what the search reads from the file) cover the present pages and say where each one is; a view of an
+  // extent's first page (zero copy: MemorySource can be viewed) holds what a read returns.
+  uint64_t extent_pages = 0;
+  dump.for_each_physical_extent([&](const kdmp::PhysicalExtent& e) {
+    extent_pages += e.page_count;
+    const auto off = dump.physical_to_file(kdmp::Gpa(e.first_pfn << 12));
+    check(off.has_value() && off->value == e.file_offset);
+    const auto view = dump.view_physical(kdmp::Gpa(e.first_pfn << 12), 16);
+    std::array<uint8_t, 16> copy{};
+    if (!view.empty()) check(dump.read_physical_exact(kdmp::Gpa(e.first_pfn << 12), copy).ok() &&
+                             std::equal(view.begin(), view.end(), copy.begin()));
+    return true;
+  });
+  check(extent_pages == dump.physical_page_count());
 
   // The memory map agrees with the page count and with the lookup at every range's edges.
   const auto ranges = dump.physical_ranges();

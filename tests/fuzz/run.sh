@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # tests/fuzz/run.sh [SECONDS]: builds the libFuzzer target with ASan and UBSan over the whole core (in build-fuzz/,
 # or $KDMP_FUZZ_BUILD_DIR), writes the fixture dumps as the seed corpus, and fuzzes for SECONDS (default 30).
-# Exits non-zero when the build fails or the fuzzer finds a crash, a leak, a timeout (5 s) or an out-of-memory
+# Exits non-zero when the build fails or the fuzzer finds a crash, a leak, a hang (one input running 60 s: a ceiling
+# for a loop, generous because the machine may be busy; every input is bounded work) or an out-of-memory
 # (2 GiB); the input that did it is saved under build-fuzz/artifacts/. Reproduce with:
 #   build-fuzz/tests/kdmp_fuzz build-fuzz/artifacts/crash-...
 set -uo pipefail
@@ -44,7 +45,7 @@ echo "fuzz: running kdmp_fuzz for ${seconds}s (seeds: $(ls "$seeds" | wc -l) fix
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=0}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 "$build/tests/kdmp_fuzz" "$corpus" "$seeds" \
-  -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=5 -max_len=131072 \
+  -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=60 -max_len=131072 \
   -artifact_prefix="$artifacts/" -print_final_stats=1 >"$log" 2>&1
 rc=$?
 

@@ -32,14 +32,16 @@ function withoutTool(summary: Record<string, unknown>): Record<string, unknown> 
 }
 
 /** Every string in the summary: a 64-bit value must never come back as a negative number or "-0x...". */
+// Every leaf value but the failure bucket: a WinDbg bucket id ("0x3B_UNKNOWN_MODULE") is text, not a 64-bit value.
 function allValues(value: unknown, out: unknown[] = []): unknown[] {
   if (Array.isArray(value)) value.forEach((v) => allValues(v, out));
-  else if (value !== null && typeof value === 'object') Object.values(value).forEach((v) => allValues(v, out));
-  else out.push(value);
+  else if (value !== null && typeof value === 'object') {
+    Object.entries(value).forEach(([key, v]) => { if (key !== 'failureBucket') allValues(v, out); });
+  } else out.push(value);
   return out;
 }
 
-describe.each(['full-two-runs.dmp', 'sample.dmp', 'full32.dmp'])('%s', (name) => {
+describe.each(['full-two-runs.dmp', 'sample.dmp', 'full32.dmp', 'system-x64-fault-context.dmp', 'system-arm.dmp', 'triage-arm.dmp'])('%s', (name) => {
   it('gives the same summary as kdmp-parser --json', async () => {
     const dump = await openFixture(name);
     const fromWasm = JSON.parse(dump.summaryJson()) as Record<string, unknown>;
@@ -48,7 +50,9 @@ describe.each(['full-two-runs.dmp', 'sample.dmp', 'full32.dmp'])('%s', (name) =>
 
   it('has no negative 64-bit values', async () => {
     const dump = await openFixture(name);
-    const values = allValues(JSON.parse(dump.summaryJson()));
+    const summary = JSON.parse(dump.summaryJson());
+    expect(summary.analysis.failureBucket).toMatch(/^(AV|0x[0-9A-F]+)_\S+$/);
+    const values = allValues(summary);
     for (const v of values) {
       if (typeof v === 'number') expect(v).toBeGreaterThanOrEqual(0);
       if (typeof v === 'string' && v.startsWith('0x')) expect(v).toMatch(/^0x[0-9a-f]+$/);
@@ -86,6 +90,43 @@ describe('the 64-bit fixture', () => {
     expect(summary.header).toMatchObject({ signature: 'PAGEDU64', dumpType: 1, is64: true, machineImageType: '0x8664' });
     expect(summary.bugcheck.code).toBe('0x3b');
     expect(summary.bugcheck.parameters).toHaveLength(4);
+  });
+});
+
+describe('context and faultingContext', () => {
+  it('context is the header\'s CONTEXT (at KeBugCheckEx), faultingContext the record bug check 0x1000007E names', async () => {
+    const summary = JSON.parse((await openFixture('system-x64-fault-context.dmp')).summaryJson());
+    expect(summary.context.rip).toBe('0xfffff80312bf9c40');
+    expect(summary.context.rsp).toBe('0xffffd0012345e0c0');
+    expect(summary.faultingContext).toMatchObject({
+      source: 'bug check 0x1000007E parameter 4 (context record)',
+      address: '0xffffd0012345e1c0',
+      registers: { rip: '0xfffff8031234abcd', rsp: '0xffffd0012345e8c0' },
+    });
+    expect(summary.stack.start).toBe('0xffffd0012345e0c0');
+    expect(summary.stack.faultingStackPointer).toBe('0xffffd0012345e8c0');
+  });
+
+  it('a dump without a record at the fault has faultingContext null', async () => {
+    const summary = JSON.parse((await openFixture('sample.dmp')).summaryJson());
+    expect(summary.faultingContext).toBeNull();
+    expect(summary.stack.faultingStackPointer).toBeNull();
+  });
+
+  it('32-bit ARM: the machine, the ARM CONTEXT, the stack and the culprit', async () => {
+    const summary = JSON.parse((await openFixture('system-arm.dmp')).summaryJson());
+    expect(summary.header).toMatchObject({ signature: 'PAGEDUMP', is64: false, machineImageType: '0x1c4', machineName: 'ARM' });
+    expect(Object.keys(summary.context).slice(0, 18)).toEqual([
+      'r0', 'r1', 'r2', 'r3', 'r4', 'r5', 'r6', 'r7', 'r8', 'r9', 'r10', 'r11', 'r12', 'sp', 'lr', 'pc', 'cpsr', 'fpscr']);
+    expect(summary.context.pc).toBe('0x9a10abcc');
+    expect(summary.context.d31).toBe('0x0');
+    expect(summary.culprit).toMatchObject({ module: 'baddrv.sys', offset: '0xabcc' });
+    expect(summary.stack.entries).toContainEqual(expect.objectContaining({
+      stackAddress: '0x9a3e6b50', value: '0x9a101235', module: 'baddrv.sys', offset: '0x1234', probableReturn: true, symbol: 'baddrv+0x1234' }));
+    const triage = JSON.parse((await openFixture('triage-arm.dmp')).summaryJson());
+    expect(triage.context.pc).toBe('0x807f5a80');
+    expect(triage.faultingContext.registers.pc).toBe('0x9a10abcc');
+    expect(triage.stack.start).toBe(triage.triage.topOfStack);
   });
 });
 

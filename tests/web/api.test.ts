@@ -26,7 +26,8 @@ function withoutTool(summary: object): object {
 }
 
 describe('openDump under Node', () => {
-  it.each(['full-two-runs.dmp', 'sample.dmp', 'full32.dmp', 'bitmap-kernel.dmp', 'rdmp-complete.dmp', 'triage-header-only.dmp'])(
+  it.each(['full-two-runs.dmp', 'sample.dmp', 'full32.dmp', 'bitmap-kernel.dmp', 'rdmp-complete.dmp', 'triage-header-only.dmp',
+    'system-x64-fault-context.dmp', 'system-arm-kernel.dmp', 'triage-arm.dmp'])(
     '%s: the summary is kdmp-parser --json\'s', async (name) => {
       const dump = await open(fixture(name));
       expect(withoutTool(await dump.summary())).toEqual(withoutTool(cliSummary(fixture(name))));

@@ -82,7 +82,7 @@ describe('parseGoto', () => {
     expect(go('+0x100')).toBe(0xfffff80312340200n);
     expect(go('-10')).toBe(0xfffff803123400f0n);
     expect(go('- 0n16')).toBe(0xfffff803123400f0n);
-    expect(go('+0x100', { cursor: 0x40n, limit: 0x52000n })).toBe(0x140n);
+    expect(go('+0x100', { cursor: 0x40n, limit: 0x69000n })).toBe(0x140n);
   });
 
   it('takes a bare word that is both hex and a name as the number, as WinDbg does', () => {
@@ -105,12 +105,12 @@ describe('parseGoto', () => {
   });
 
   it('refuses addresses outside the space and names its end', () => {
-    // sample.dmp is 0x52000 bytes long.
-    expect(sample.header.fileSize).toBe('0x52000');
-    const file = { limit: 0x52000n, cursor: 0n };
-    expect(go('51fff', file)).toBe(0x51fffn);
-    expect(go('52000', file)).toBe('0x52000 is past the end of this space, which stops at 0x52000');
-    expect(go('nt', file)).toBe('0xfffff80312800000 is past the end of this space, which stops at 0x52000');
+    // sample.dmp is 0x69000 bytes long.
+    expect(sample.header.fileSize).toBe('0x69000');
+    const file = { limit: 0x69000n, cursor: 0n };
+    expect(go('68fff', file)).toBe(0x68fffn);
+    expect(go('69000', file)).toBe('0x69000 is past the end of this space, which stops at 0x69000');
+    expect(go('nt', file)).toBe('0xfffff80312800000 is past the end of this space, which stops at 0x69000');
     expect(go('-1', file)).toBe('"-1" comes to -0x1, before the start of the space');
     expect(go('ffffffffffffffff+1')).toBe('0x10000000000000000 is past the end of this space, which stops at 0x10000000000000000');
   });

@@ -44,8 +44,8 @@ describe('fileLayout', () => {
     expect(await dump.fileLayout()).toEqual([
       { kind: 'header', name: 'Dump header (PAGEDU64)', offset: 0x0n, size: 0x2000n },
       { kind: 'run-list', name: 'Run list (2 runs)', offset: 0x88n, size: 0x30n },
-      { kind: 'page-data', name: 'Run 1: 0x27 pages from PFN 0x100', offset: 0x2000n, size: 0x27000n },
-      { kind: 'page-data', name: 'Run 2: 0x29 pages from PFN 0x400', offset: 0x29000n, size: 0x29000n },
+      { kind: 'page-data', name: 'Run 1: 0x2b pages from PFN 0x100', offset: 0x2000n, size: 0x2b000n },
+      { kind: 'page-data', name: 'Run 2: 0x3c pages from PFN 0x400', offset: 0x2d000n, size: 0x3c000n },
     ]);
   });
 

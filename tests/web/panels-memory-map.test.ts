@@ -7,17 +7,17 @@ import { cliSummary, fixture } from '../wasm/support';
 describe('layoutMemoryMap', () => {
   it('places the sample dump\'s two ranges where they lie, with the gap between them empty', () => {
     const { physicalMemory } = cliSummary(fixture('sample.dmp')) as unknown as Summary;
-    expect(physicalMemory.ranges).toEqual([{ base: '0x100000', pages: 39 }, { base: '0x400000', pages: 41 }]);
+    expect(physicalMemory.ranges).toEqual([{ base: '0x100000', pages: 43 }, { base: '0x400000', pages: 60 }]);
     const map = layoutMemoryMap(physicalMemory.ranges);
-    // The top of memory: 0x400000 + 41 pages = 0x429000.
-    expect(map.top).toBe(0x429000n);
-    expect(map.pages).toBe(80);
-    expect(map.bytes).toBe(80n * 0x1000n);
-    expect(map.blocks.map((b) => [b.base, b.end, b.pages])).toEqual([[0x100000n, 0x127000n, 39], [0x400000n, 0x429000n, 41]]);
-    expect(map.blocks[0]!.left).toBeCloseTo((0x100000 / 0x429000) * 100, 3);
-    expect(map.blocks[0]!.width).toBeCloseTo((0x27000 / 0x429000) * 100, 3);
+    // The top of memory: 0x400000 + 60 pages = 0x43c000.
+    expect(map.top).toBe(0x43c000n);
+    expect(map.pages).toBe(103);
+    expect(map.bytes).toBe(103n * 0x1000n);
+    expect(map.blocks.map((b) => [b.base, b.end, b.pages])).toEqual([[0x100000n, 0x12b000n, 43], [0x400000n, 0x43c000n, 60]]);
+    expect(map.blocks[0]!.left).toBeCloseTo((0x100000 / 0x43c000) * 100, 3);
+    expect(map.blocks[0]!.width).toBeCloseTo((0x2b000 / 0x43c000) * 100, 3);
     expect(map.blocks[1]!.left + map.blocks[1]!.width).toBeCloseTo(100, 3);
-    // The gap from 0x127000 to 0x400000 stays visible.
+    // The gap from 0x12b000 to 0x400000 stays visible.
     expect(map.blocks[1]!.left - (map.blocks[0]!.left + map.blocks[0]!.width)).toBeGreaterThan(60);
   });
 

@@ -1,6 +1,6 @@
 // Register grouping and flag decoding, with the registers of the system fixtures (x64, ARM64, x86).
 import { describe, expect, it } from 'vitest';
-import { architectureOf, decodeCpsr, decodeX86Flags, describeFlags, registerGroups } from '../../web/src/panels/registers';
+import { architectureOf, codeAddress, decodeArmCpsr, decodeCpsr, decodeX86Flags, describeFlags, registerGroups } from '../../web/src/panels/registers';
 import type { Summary } from '../../web/src/summary';
 import { cliSummary, fixture } from '../wasm/support';
 
@@ -31,6 +31,22 @@ describe('registerGroups', () => {
     expect(names(groups)[0]).toEqual(['Instruction and stack', ['pc', 'sp', 'fp', 'lr']]);
     expect(groups[1]!.registers.map((r) => r.name)).toEqual(Array.from({ length: 29 }, (_, i) => `x${i}`));
     expect(names(groups).slice(2)).toEqual([['Flags', ['cpsr']], ['Floating point', ['fpcr', 'fpsr']]]);
+  });
+
+  it('orders 32-bit ARM registers pc, sp, r11, lr, then r0..r12, the CPSR, the FPSCR and d0..d31', () => {
+    const context = contextOf('system-arm.dmp');
+    expect(architectureOf(context)).toBe('arm');
+    const groups = registerGroups(context);
+    expect(names(groups)[0]).toEqual(['Instruction and stack', ['pc', 'sp', 'r11', 'lr']]);
+    expect(groups[1]!.registers.map((r) => r.name)).toEqual(['r0', 'r1', 'r2', 'r3', 'r4', 'r5', 'r6', 'r7', 'r8', 'r9', 'r10', 'r12']);
+    expect(names(groups)[2]).toEqual(['Flags', ['cpsr']]);
+    expect(groups[3]!.registers.map((r) => r.name)).toEqual(['fpscr', ...Array.from({ length: 32 }, (_, i) => `d${i}`)]);
+    expect(groups).toHaveLength(4);
+    expect(groups.flatMap((g) => g.registers).length).toBe(Object.keys(context).length);
+    expect(describeFlags('cpsr', context['cpsr']!, 'arm')).toBe('C, Thumb state, supervisor mode');
+    expect(decodeArmCpsr(0x600001d0n)).toEqual({ set: ['Z', 'C', 'A', 'I', 'F'], thumb: false, mode: 'user' });
+    expect(codeAddress(0x9a101235n, 'arm')).toBe(0x9a101234n);
+    expect(codeAddress(0x9a101235n, 'x86')).toBe(0x9a101235n);
   });
 
   it('orders x86 registers eip, esp, ebp, then eax..edi', () => {

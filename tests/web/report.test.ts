@@ -16,7 +16,7 @@ describe('crashReport', () => {
     expect(lines).toContain('Crash time:    2024-03-01 12:34:56.789 UTC');
     expect(lines).toContain('Windows:       Windows 10 2004 (build 19041)');
     expect(lines).toContain('Machine:       AMD64 (0x8664), 4 processors');
-    expect(lines).toContain('Dump type:     Full (1), 328.0 KiB (0x52000)');
+    expect(lines).toContain('Dump type:     Full (1), 420.0 KiB (0x69000)');
   });
 
   it('names the bug check and its parameters with their meanings', () => {
@@ -45,6 +45,22 @@ describe('crashReport', () => {
     expect(lines.slice(start + 1, start + 1 + expected.length)).toEqual(expected);
     expect(lines[start + 1]).toBe('  0xffffd0012345e8d0  0xfffff80312a00003  ntoskrnl.exe+0x200003');
     expect(report).not.toContain('ndis.sys+0x2a010');
+  });
+
+  it('says where the CPU was at the bug check and, when known, at the fault, and marks the fault on the stack', () => {
+    expect(lines).toContain('At bug check:  rip 0xfffff8031234abcd (baddrv.sys+0xabcd), rsp 0xffffd0012345e8c0');
+    expect(report).not.toContain('At the fault');
+    const fault = crashReport(summaryOf('system-x64-fault-context.dmp'), 'f.dmp').split('\n');
+    expect(fault).toContain('At bug check:  rip 0xfffff80312bf9c40 (ntoskrnl.exe+0x3f9c40), rsp 0xffffd0012345e0c0');
+    expect(fault).toContain('At the fault:  rip 0xfffff8031234abcd (baddrv.sys+0xabcd), rsp 0xffffd0012345e8c0');
+    expect(fault).toContain('               from the bug check 0x1000007E parameter 4 (context record)');
+    const marker = fault.indexOf('  -- 0xffffd0012345e8c0: the stack pointer at the fault --');
+    expect(marker).toBeGreaterThan(0);
+    expect(fault[marker - 1]).toContain('ntoskrnl.exe+0x41a2c7');
+    expect(fault[marker + 1]).toContain('ntoskrnl.exe+0x200003');
+    const arm = crashReport(summaryOf('system-arm-on-request.dmp'), 'a.dmp').split('\n');
+    expect(arm).toContain('Culprit:       none: the dump was written on request, not by a crash');
+    expect(arm).toContain('At bug check:  pc 0x9a10abcc (baddrv.sys+0xabcc), sp 0x9a3e6b40');
   });
 
   it('counts the modules, has no local time, and ends with the producer', () => {

@@ -9,10 +9,19 @@ import {
   type WrapSearchOutcome,
 } from '../../web/src/hex/search-logic';
 import { encodePattern } from '../../web/src/pattern';
+import { readFileSync } from 'node:fs';
 import { fixture, paths } from '../wasm/support';
 
 const TWO_64 = 1n << 64n;
 const ascii = (text: string) => encodePattern({ ascii: text });
+
+/** Every offset of `needle` in the fixture at or after `from`, by Node's own Buffer.indexOf: the expected answer. */
+function offsetsIn(name: string, needle: Buffer, from = 0): bigint[] {
+  const bytes = readFileSync(fixture(name));
+  const found: bigint[] = [];
+  for (let at = bytes.indexOf(needle, from); at >= 0; at = bytes.indexOf(needle, at + 1)) found.push(BigInt(at));
+  return found;
+}
 
 /** A dump whose search() answers from a script, one reply per call, and records the queries. */
 function scripted(replies: Partial<SearchResult>[]) {
@@ -101,9 +110,11 @@ describe('searchWithWrap on sample.dmp', () => {
 
   it('finds "MZ" in the file from the cursor on', async () => {
     const dump = await open();
+    const expected = offsetsIn('sample.dmp', Buffer.from('MZ'), 0x2d000);
+    expect(expected.length).toBeGreaterThan(2);
     const outcome = await searchWithWrap(dump, { space: 'file', pattern: ascii('MZ'), from: 0x2d000n }).results;
     expect(outcome.wrapped).toBe(false);
-    expect(outcome.matches.slice(0, 3)).toEqual([0x2d000n, 0x2e000n, 0x2f000n]);
+    expect(outcome.matches.slice(0, 3)).toEqual(expected.slice(0, 3));
     expect(describeOutcome(outcome)).toBe(`${countMatches(outcome.matches.length)} from 0x2d000`);
   });
 
@@ -122,7 +133,9 @@ describe('searchWithWrap on sample.dmp', () => {
     const dump = await open();
     const pattern = encodePattern(patternInput('baddrv.sys', 'utf16'));
     const outcome = await searchWithWrap(dump, { space: 'file', pattern, from: 0n }).results;
-    expect(outcome.matches).toEqual([0x2b53an, 0x2b700n]);
+    const expected = offsetsIn('sample.dmp', Buffer.from('baddrv.sys', 'utf16le'));
+    expect(expected.length).toBe(2);
+    expect(outcome.matches).toEqual(expected);
   });
 
   it('finds the kernel\'s "MZ" in virtual memory at its base', async () => {

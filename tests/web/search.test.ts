@@ -1,11 +1,12 @@
 // The search: the matcher against a naive scan, chunk boundaries, and the walkers over the file, physical memory
 // and virtual memory (skipping unmapped memory by the level the core's errors name).
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DumpHandle } from '@wasm/kdmpview';
 import { BytesSource } from '@wasm/bytes-source';
 import { NodeFileSource } from '@wasm/node-file-source';
 import { encodePattern } from '../../web/src/pattern';
-import { Matcher, runSearch, unmappedSpan, walkFile, walkPhysical, walkVirtual, type Walk } from '../../web/src/worker/search';
+import { Matcher, runSearch, scanFile, unmappedSpan, walkFile, walkPhysical, walkVirtual, type Walk } from '../../web/src/worker/search';
 import { PageTables } from '../wasm/dump-builder';
 import { fixture, loadModule } from '../wasm/support';
 
@@ -130,13 +131,13 @@ describe('walkPhysical', () => {
     opened.push(result.dump);
     // The u64 at physical 0x10008 is 0x10008.
     const pattern = new Uint8Array(new BigUint64Array([0x10008n]).buffer);
-    const walk = walkPhysical(result.dump, 0n, 1n << 64n);
+    const walk = walkPhysical(result.dump, 0n, 1n << 64n, pattern, 10);
     expect(walk.total).toBe(6 * 0x1000);
     const found = await runSearch(walk, pattern, 10, noControl);
     expect(found.matches).toEqual(['0x10008']);
     expect(found.scanned).toBe(6 * 0x1000);
     // Limited to a range.
-    const within = await runSearch(walkPhysical(result.dump, 0x2000n, 0x10000n), pattern, 10, noControl);
+    const within = await runSearch(walkPhysical(result.dump, 0x2000n, 0x10000n, pattern, 10), pattern, 10, noControl);
     expect(within).toMatchObject({ matches: [], scanned: 0x3000 });
   });
 
@@ -145,9 +146,84 @@ describe('walkPhysical', () => {
     const result = (await loadModule()).open(source);
     if (!result.ok) throw new Error(result.error.message);
     opened.push(result.dump);
-    const found = await runSearch(walkPhysical(result.dump, 0n, 1n << 64n), new Uint8Array(new BigUint64Array([0x4ff8n]).buffer), 10, noControl);
+    const pattern = new Uint8Array(new BigUint64Array([0x4ff8n]).buffer);
+    const found = await runSearch(walkPhysical(result.dump, 0n, 1n << 64n, pattern, 10), pattern, 10, noControl);
     expect(found.matches).toEqual(['0x4ff8']);
     expect(found.scanned).toBeLessThan(6 * 0x1000);
+    source.close();
+  });
+});
+
+/** A dump file with noise after it: the file search's haystack. */
+function dumpWithNoise(length: number, alphabet = 3): Uint8Array {
+  const head = readFileSync(fixture('full-two-runs.dmp'));
+  const bytes = new Uint8Array(head.length + length);
+  bytes.set(head);
+  bytes.set(noise(length, alphabet, 7), head.length);
+  return bytes;
+}
+
+describe('scanning in the core', () => {
+  it('finds in the file what a naive scan finds, across chunk boundaries and with [start, end)', async () => {
+    const bytes = dumpWithNoise(20000);
+    const dump = await openBytes(bytes);
+    for (const pattern of [new Uint8Array([0x41]), new Uint8Array([0x41, 0x42, 0x43]), noise(5, 3, 9)]) {
+      const expected = naive(bytes, pattern);
+      for (const chunk of [7, 64, 4096]) {
+        const result = await runSearch(scanFile(dump, 0, bytes.length, pattern, 100_000, chunk), pattern, 100_000, noControl);
+        expect(result.matches).toEqual(expected.map((i) => `0x${i.toString(16)}`));
+        expect(result.scanned).toBe(bytes.length);
+      }
+      // Only matches that lie whole inside [start, end).
+      const inside = await runSearch(scanFile(dump, 100, 9000, pattern, 100_000, 333), pattern, 100_000, noControl);
+      expect(inside.matches).toEqual(expected.filter((i) => i >= 100 && i + pattern.length <= 9000).map((i) => `0x${i.toString(16)}`));
+    }
+  });
+
+  it('stops at the result cap and says so', async () => {
+    const dump = await openBytes(dumpWithNoise(10000, 1));
+    const from = Number(dump.fileSize()) - 10000;
+    const pattern = new Uint8Array([0x41, 0x41]);
+    const result = await runSearch(scanFile(dump, from, from + 10000, pattern, 5, 1000), pattern, 5, noControl);
+    expect(result.matches).toEqual([0, 1, 2, 3, 4].map((i) => `0x${(from + i).toString(16)}`));
+    expect(result.truncated).toBe(true);
+  });
+
+  it('scanFile answers errors as values', async () => {
+    const dump = await openBytes(dumpWithNoise(100));
+    const size = Number(dump.fileSize());
+    expect(dump.scanFile(0, 10, 0, new Uint8Array(0), 1)).toMatchObject({ ok: false, error: { code: 'invalid-argument' } });
+    expect(dump.scanFile(-1, 10, 0, new Uint8Array([1]), 1)).toMatchObject({ ok: false, error: { code: 'invalid-argument' } });
+    expect(dump.scanFile(0, 16 * 2 ** 20, 1, new Uint8Array([1]), 1)).toMatchObject({ ok: false, error: { code: 'invalid-argument' } });
+    expect(dump.scanFile(size - 10, 50, 3, new Uint8Array([0x41]), 100)).toMatchObject({ ok: true, read: 10 });
+    expect(dump.scanFile(size + 10, 50, 3, new Uint8Array([0x41]), 100)).toMatchObject({ ok: true, read: 0, matches: [] });
+  });
+
+  it('physical memory by file extents finds what the physical reads hold, chunk boundaries included', async () => {
+    const source = new NodeFileSource(fixture('bitmap-kernel.dmp'));
+    const result = (await loadModule()).open(source);
+    if (!result.ok) throw new Error(result.error.message);
+    opened.push(result.dump);
+    const dump = result.dump;
+    const extents = dump.physicalExtents();
+    expect(extents.reduce((n, e) => n + e.pages, 0)).toBe(dump.physicalRanges().reduce((n, r) => n + r.pages, 0));
+    for (const e of extents) {
+      // The extent's first page in the file holds that page's bytes.
+      const inFile = dump.readFile(e.fileOffset, 8);
+      const inMemory = dump.readPhysical(e.base, 8);
+      expect(inFile.ok && inMemory.ok && [...inFile.bytes]).toEqual(inMemory.ok && [...inMemory.bytes]);
+    }
+    // Every present page's u64 at page offset 0xffc..0x1003 straddles a page: a 8-byte pattern at 0xffc.
+    const pages = dump.physicalRanges().flatMap((r) => Array.from({ length: r.pages }, (_, i) => BigInt(r.base) + BigInt(i) * 0x1000n));
+    const target = pages[1]! + 0xffcn;
+    const read = dump.readPhysical(`0x${target.toString(16)}`, 8);
+    if (!read.ok) throw new Error(read.error.message);
+    const pattern = read.bytes;
+    for (const chunk of [0x1000, 0x800, 0x10000]) {
+      const found = await runSearch(walkPhysical(dump, 0n, 1n << 64n, pattern, 100, chunk), pattern, 100, noControl);
+      expect(found.matches).toContain(`0x${target.toString(16)}`);
+      expect(found.scanned).toBe(pages.length * 0x1000);
+    }
     source.close();
   });
 });

@@ -34,6 +34,24 @@ function countsByKind(summary: Summary): string {
   return parts.length > 0 ? `${summary.modules.length} (${parts.join(', ')})` : '0';
 }
 
+const IP_NAMES = ['rip', 'pc', 'eip'];
+const SP_NAMES = ['rsp', 'sp', 'esp'];
+
+/** "rip 0x... (nt+0x...), rsp 0x...": where a context was. */
+function contextLine(registers: Record<string, string>, modules: ModuleMap): string {
+  const ipName = IP_NAMES.find((n) => n in registers);
+  const spName = SP_NAMES.find((n) => n in registers);
+  const parts: string[] = [];
+  if (ipName) {
+    const ip = registers[ipName]!;
+    // A 32-bit ARM pc may carry the Thumb bit: the instruction is at the address without it.
+    const where = modules.symbolize(BigInt(ip) & ('r0' in registers ? ~1n : ~0n));
+    parts.push(`${ipName} ${ip}${where ? ` (${where})` : ''}`);
+  }
+  if (spName) parts.push(`${spName} ${registers[spName]!}`);
+  return parts.join(', ');
+}
+
 export function crashReport(summary: Summary, fileName: string): string {
   const { header, bugcheck, culprit, exception, stack, warnings } = summary;
   const modules = new ModuleMap(summary.modules);
@@ -55,8 +73,17 @@ export function crashReport(summary: Summary, fileName: string): string {
   if (culprit) {
     out.push(line('Culprit', culpritLocation(culprit)));
     out.push(line('Why', culpritExplanation(culprit)));
+  } else if (BigInt(bugcheck.code) === 0n) {
+    out.push(line('Culprit', 'none: the dump was written on request, not by a crash'));
   } else {
     out.push(line('Culprit', 'not found: no loaded module holds the blamed address'));
+  }
+
+  if (summary.context || summary.faultingContext) out.push('');
+  if (summary.context) out.push(line('At bug check', contextLine(summary.context, modules)));
+  if (summary.faultingContext) {
+    out.push(line('At the fault', contextLine(summary.faultingContext.registers, modules)));
+    out.push(`${' '.repeat(LABEL_WIDTH)}from the ${summary.faultingContext.source}`);
   }
 
   if (exception) {
@@ -77,7 +104,17 @@ export function crashReport(summary: Summary, fileName: string): string {
   out.push('');
   if (returns.length > 0) {
     out.push(`Stack (probable return addresses; ${stack.bytesRead} bytes scanned from ${stack.start}):`);
-    for (const entry of returns) out.push(`  ${entry.stackAddress}  ${entry.value}  ${entry.module}+${entry.offset}`);
+    const fault = stack.faultingStackPointer ? BigInt(stack.faultingStackPointer) : null;
+    let marked = false;
+    for (const entry of returns) {
+      if (fault !== null && !marked && BigInt(entry.stackAddress) >= fault) {
+        out.push(`  -- ${stack.faultingStackPointer}: the stack pointer at the fault --`);
+        marked = true;
+      }
+      out.push(`  ${entry.stackAddress}  ${entry.value}  ${entry.module}+${entry.offset}`);
+    }
+  } else if (stack.bytesRead === 0) {
+    out.push(line('Stack', 'not read: the dump holds no readable stack'));
   } else {
     out.push(line('Stack', `no probable return address found (${stack.bytesRead} bytes scanned)`));
   }

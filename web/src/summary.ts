@@ -10,13 +10,24 @@ export interface Summary {
   file?: string;
   header: SummaryHeader;
   bugcheck: Bugcheck;
-  /** The crashing CPU's registers by lower-case name ("rax", "rip", ...; "x0", "pc", ...; "eax", "eip", ...). */
+  /** The dump header's CONTEXT, the crashing CPU at the bug check, by lower-case register name ("rax", "rip", ...;
+   *  ARM64 "x0", "pc", ...; x86 "eax", "eip", ...; ARM "r0" ... "r12", "sp", "lr", "pc", "cpsr", "fpscr", "d0" ...). */
   context: Record<string, Hex> | null;
+  /** The CPU at the fault, when the bug check points to it (a CONTEXT record, a trap frame); null otherwise. */
+  faultingContext: FaultingContext | null;
   exception: SummaryException | null;
   physicalMemory: { pages: number; ranges: { base: Hex; pages: number }[] };
   modules: SummaryModule[];
   culprit: Culprit | null;
-  stack: { start: Hex; bytesRead: number; entries: StackEntry[] };
+  /** The process whose thread the crashing processor was running, or null when unknown. */
+  crashingProcess: CrashingProcess | null;
+  /** The crashing processor and its thread, or null when unknown. */
+  crashingThread: CrashingThread | null;
+  /** Every process of PsActiveProcessHead (full and kernel dumps; empty for triage dumps), in list order. */
+  processes: SummaryProcess[];
+  /** Where each structure offset came from. */
+  kernelOffsets: KernelOffsets;
+  stack: SummaryStack;
   /** The call stack from the dump's context, as WinDbg's `k`. */
   callStack?: CallStack;
   /** The call stack from the fault's own context, when the bug check points at one. */
@@ -26,6 +37,24 @@ export interface Summary {
   /** Triage dumps (DumpType 4) only. */
   triage?: SummaryTriage;
   warnings: SummaryWarning[];
+}
+
+export interface FaultingContext {
+  /** Where it comes from, e.g. "bug check 0x1000007E parameter 4 (context record)" or "... parameter 2 (trap frame)". */
+  source: string;
+  /** The virtual address the record was read from. */
+  address: Hex;
+  /** Registers by lower-case name, as in `context` (a trap frame keeps fewer). */
+  registers: Record<string, Hex>;
+}
+
+export interface SummaryStack {
+  /** The lowest saved stack address the scan starts from: the header context's stack pointer, or TopOfStack. */
+  start: Hex;
+  bytesRead: number;
+  /** The faulting context's stack pointer: entries below it lie between the bug check and the fault. */
+  faultingStackPointer: Hex | null;
+  entries: StackEntry[];
 }
 
 export interface SummaryException {
@@ -54,6 +83,73 @@ export interface SummaryModule {
   /** True when the image's debug directory has a REPRO entry: `timestamp` is then a hash of the content, not a time
    *  (absent until the symbols work reads the debug directory). */
   reproducible?: boolean;
+}
+
+export interface CrashingProcess {
+  /** EPROCESS.ImageFileName (at most 15 characters), '' when unknown. */
+  name: string;
+  pid: number | null;
+  /** The EPROCESS. */
+  address: Hex;
+}
+
+export interface CrashingThread {
+  tid: number | null;
+  /** The ETHREAD. */
+  address: Hex;
+  /** KPRCB.Number, else the processor's index in KiProcessorBlock. */
+  cpu: number | null;
+  irql: number | null;
+  /** "bug check parameter 2" (0xA, 0xD1), "KPCR.Irql", or '' when the IRQL is unknown. */
+  irqlSource: string;
+  /** The KPRCB, or null in triage dumps (their copy's address is not in the file). */
+  prcb: Hex | null;
+  /** How the processor was found, e.g. "KiProcessorBlock[2] (saved context)". */
+  how: string;
+}
+
+export interface SummaryThread {
+  address: Hex;
+  tid: number | null;
+  /** KTHREAD_STATE (2 running, 5 waiting, ...) and its name, or null / ''. */
+  state: number | null;
+  stateName: string;
+  startAddress: Hex | null;
+  /** module!function+0xoff (or module+0xoff) when symbols or exports name it, else ''. */
+  startSymbol: string;
+  win32StartAddress: Hex | null;
+  win32StartSymbol: string;
+  teb: Hex | null;
+}
+
+export interface SummaryProcess {
+  /** The EPROCESS. */
+  address: Hex;
+  pid: number | null;
+  parentPid: number | null;
+  name: string;
+  /** The full image path when its pages are in the dump, else ''. */
+  imagePath: string;
+  /** ISO 8601 UTC, or null. */
+  createTime: string | null;
+  exitTime: string | null;
+  sessionId: number | null;
+  /** The process's page tables: open its address space in the hex view with this DTB. */
+  directoryTableBase: Hex | null;
+  /** The user-mode page tables when KVA shadowing is on. */
+  userDirectoryTableBase: Hex | null;
+  peb: Hex | null;
+  wow64: boolean | null;
+  /** EPROCESS.ActiveThreads. */
+  activeThreads: number | null;
+  threads: SummaryThread[];
+}
+
+export interface KernelOffsets {
+  /** The sources that answered, best first: "kdbg: ...", "table: Windows 10 2004-22H2 x64", "discovery: ...". */
+  sources: string[];
+  /** "EPROCESS.UniqueProcessId" at "0x440" from "table" ("pdb", "kdbg", "table" or "discovery"). */
+  fields: { field: string; offset: Hex; source: string }[];
 }
 
 export interface Culprit {
@@ -169,7 +265,6 @@ export interface CrashAnalysis {
   imageVersion: string | null;
   processName: string | null;
   thread: Hex | null;
-  faultContextSource: string | null;
   failureBucket: string;
   code: { address: Hex; instruction: Hex; bytes: string } | null;
 }

@@ -15,7 +15,7 @@
 #include "kdmp/culprit.hpp"
 #include "kdmp/dump.hpp"
 #include "kdmp/exception.hpp"
-#include "kdmp/fault_context.hpp"
+#include "kdmp/faulting_context.hpp"
 #include "kdmp/module_symbols.hpp"
 #include "kdmp/modules.hpp"
 #include "kdmp/processes.hpp"
@@ -25,16 +25,16 @@
 namespace kdmp {
 
 struct Analysis {
-  std::optional<Context> context;
+  std::optional<Context> context;  // always the header's CONTEXT: the state at the bug check
+  std::optional<FaultingContext> faulting_context;  // the state at the fault, when the bug check points to it
   std::optional<ExceptionRecord> exception;  // the crash's exception (crash_exception): the header's, or the record
                                              // a bug check parameter points to
   std::string exception_source;              // "header", "bug check 0x1000007E parameter 3 (exception record)"
   ModuleList modules;  // kernel and user modules, sorted by base; their warnings included
   ProcessReport processes;  // the crashing CPU, thread and process; every process of a full/kernel dump
-  StackScan stack;
-  CallStack call_stack;                     // `k` from the dump's context
-  std::optional<FaultContext> fault;        // the fault's own context, when the bug check points at one
-  CallStack fault_call_stack;               // `.cxr` / `.trap` then `k`
+  StackScan stack;  // from the lowest saved stack address (header context's stack pointer, or TopOfStack) up
+  CallStack call_stack;        // `k` from the header's context
+  CallStack fault_call_stack;  // `.cxr` / `.trap` then `k`: from faulting_context, when there is one
   Culprit culprit;
   CrashAnswer answer;                       // SYMBOL_NAME, MODULE_NAME, IMAGE_NAME, the failure bucket
   std::vector<Warning> warnings;  // why a part is missing (no context, no virtual memory, ...) plus the stack's

@@ -54,12 +54,9 @@ struct CallStackOptions {
 CallStack walk_call_stack(VirtualMemory& vm, const Context& context, const std::vector<Module>& modules,
                           UnwindSource* unwind, CodeSymbolizer* symbols, const CallStackOptions& options = {});
 
-// x64 KTRAP_FRAME (0x190 bytes; offsets from NTDDK.H as listed by Geoff Chappell, "KTRAP_FRAME (amd64)"):
-// Rax 0x30, Rcx 0x38, Rdx 0x40, R8-R11 0x48-0x60, Rbp 0x158, ErrorCode 0x160, Rip 0x168, SegCs 0x170,
-// EFlags 0x178, Rsp 0x180, SegSs 0x188. Nonvolatile registers other than rbp are not saved there.
+// x64 KTRAP_FRAME.Rip (the frame is 0x190 bytes; offsets from NTDDK.H as listed by Geoff Chappell, "KTRAP_FRAME
+// (amd64)"): a machine frame's RIP slot is this far into the trap frame. The frame's registers, as WinDbg's `.trap`
+// shows them, are decoded by decode_trap_frame (faulting_context.hpp).
 inline constexpr uint64_t kKtrapFrameRip = 0x168;
-inline constexpr uint64_t kKtrapFrameSize = 0x190;
-// The registers a trap frame holds, as a Context (what WinDbg's `.trap` shows).
-Result<Context> read_ktrap_frame_x64(VirtualMemory& vm, uint64_t trap_frame);
 
 }  // namespace kdmp

@@ -5,7 +5,8 @@
 // one), the exception record's address, the context's instruction pointer. The first candidate inside a loaded
 // module wins. When that module is the kernel itself (ntoskrnl/ntkrnlmp/ntkrnlpa/ntkrpamp, hal), which raised the
 // bug check on someone's behalf, the first other module on the stack is blamed instead (probable return addresses
-// first, then any value), except for a crash started on purpose (is_manual_crash), where the kernel stays.
+// first, then any value), except for a crash started on purpose (is_manual_crash), where the kernel stays. Bug check
+// 0 is no crash: a dump written on request (a debugger's .dump, a live dump) blames no module.
 #pragma once
 #include <array>
 #include <cstdint>
@@ -38,6 +39,8 @@ struct CulpritEvidence {
   std::array<uint64_t, 4> bugcheck_parameters{};
   std::optional<uint64_t> exception_address;    // from a written exception record, when not 0
   std::optional<uint64_t> instruction_pointer;  // from the context, when not 0
+  std::string instruction_pointer_source = "the context's instruction pointer";
+  bool stack_read = true;  // false: no stack bytes were read, so nothing can be said of the stack
 };
 
 // Gathers the evidence from the header (bug check, exception record) and the context (may be null).
@@ -48,6 +51,8 @@ CulpritEvidence culprit_evidence(const DumpHeader& header, const Context* contex
 // Bug checks a person starts on purpose (MANUALLY_INITIATED_CRASH 0xE2 and 0xDEADDEAD, the power button held down
 // 0x1C8): the kernel raises them and no driver is at fault, so the stack is not searched for one.
 bool is_manual_crash(uint32_t code);
+// Bug check 0: the dump was written on request, not by a crash.
+bool is_dump_on_request(uint32_t code);
 
 struct Culprit {
   std::optional<Module> module;  // none when no rule found a loaded module

@@ -45,12 +45,18 @@ class Dump final : public PhysicalReader {
   Result<size_t> read_physical(Gpa gpa, std::span<uint8_t> out);
   // All of out.size() bytes or an error whose `where` is the first physical address that could not be read.
   Status read_physical_exact(Gpa gpa, std::span<uint8_t> out) override;
+  // Zero copy: the size bytes at gpa straight from the source's memory (a mapped file), valid while the Dump
+  // lives; empty when the source cannot be viewed or the bytes are not all stored one after another in the file
+  // (read_physical then copies them or says why).
+  std::span<const uint8_t> view_physical(Gpa gpa, size_t size) const;
   // The file offset of the byte at gpa, per the index (may lie past the end of a truncated file).
   std::optional<FileOffset> physical_to_file(Gpa gpa) const;
   uint64_t physical_page_count() const { return physical_.page_count(); }
   // Present pages as merged, sorted ranges: the memory map.
   std::vector<PhysicalRange> physical_ranges() const { return physical_.ranges(); }
   void for_each_physical_range(const RangeCallback& callback) const { physical_.for_each_range(callback); }
+  // Present pages by stretches stored one after another in the file (a scan reads each in big reads).
+  void for_each_physical_extent(const ExtentCallback& callback) const { physical_.for_each_extent(callback); }
   // Every present PFN in ascending order (the CLI's --mem without an address).
   void for_each_physical_page(const PageCallback& callback) const;
   // The first present PFN >= pfn.

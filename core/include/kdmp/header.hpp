@@ -31,10 +31,10 @@ enum class DumpType : uint32_t {
   CompleteMemory = 0xA,
 };
 
-enum class Machine : uint32_t { I386 = 0x14c, Amd64 = 0x8664, Arm64 = 0xAA64 };
+enum class Machine : uint32_t { I386 = 0x14c, Arm = 0x1c4, Amd64 = 0x8664, Arm64 = 0xAA64 };  // Arm: ARMNT, Thumb-2
 
 const char* dump_type_name(uint32_t dump_type);  // "Full", "Bitmap kernel", ...; "Unknown" otherwise
-const char* machine_name(uint32_t machine);       // "AMD64", "ARM64", "x86"; "Unknown" otherwise
+const char* machine_name(uint32_t machine);       // "AMD64", "ARM64", "x86", "ARM"; "Unknown" otherwise
 bool is_known_dump_type(uint32_t dump_type);
 
 // One header field, for the viewer's header panel and the file view's highlighting.

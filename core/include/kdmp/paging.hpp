@@ -1,4 +1,5 @@
-// Virtual-to-physical translation: one walker per paging scheme (paging_x64.cpp, paging_arm64.cpp, paging_x86.cpp),
+// Virtual-to-physical translation: one walker per paging scheme (paging_x64.cpp, paging_arm64.cpp, paging_x86.cpp,
+// paging_arm.cpp),
 // all reading page tables through a PhysicalReader.
 //
 // Errors name the virtual address being translated in `where`, and say in the message which level failed, at which
@@ -22,9 +23,10 @@ enum class PagingMode {
   Arm64,   // 4 levels, 4 KiB granule, 48-bit VA, 4 KiB pages / 2 MiB and 1 GiB blocks
   X86Pae,  // 3 levels (4-entry PDPT), 4 KiB / 2 MiB pages
   X86,     // 2 levels, 32-bit entries, 4 KiB / 4 MiB pages
+  Arm,     // 32-bit ARMv7 short descriptors: 2 levels, 4 KiB / 64 KiB pages, 1 MiB sections, 16 MiB supersections
 };
 
-const char* paging_mode_name(PagingMode mode);  // "x64", "arm64", "x86-pae", "x86"
+const char* paging_mode_name(PagingMode mode);  // "x64", "arm64", "x86-pae", "x86", "arm"
 
 // The paging scheme of a dump: from MachineImageType, and PaeEnabled for 32-bit dumps.
 Result<PagingMode> paging_mode_of(const DumpHeader& header);
@@ -35,7 +37,7 @@ inline constexpr uint64_t kPageSize1G = 0x40000000;
 
 struct Translation {
   Gpa gpa;                   // the physical address of va
-  uint64_t page_size = 0;    // 0x1000, 0x200000, 0x400000 or 0x40000000
+  uint64_t page_size = 0;    // 0x1000, 0x10000, 0x100000, 0x200000, 0x400000, 0x1000000 or 0x40000000
   Gva page_base;             // the virtual address where the page starts
   bool writable = false;     // every level allows writes
   bool user = false;         // every level allows user-mode access
@@ -55,5 +57,6 @@ Result<Translation> translate_x64(PhysicalReader& phys, uint64_t cr3, Gva va);
 Result<Translation> translate_arm64(PhysicalReader& phys, uint64_t ttbr, Gva va);
 Result<Translation> translate_x86_pae(PhysicalReader& phys, uint64_t cr3, Gva va);
 Result<Translation> translate_x86(PhysicalReader& phys, uint64_t cr3, Gva va);
+Result<Translation> translate_arm(PhysicalReader& phys, uint64_t ttbr, Gva va);
 
 }  // namespace kdmp

@@ -33,9 +33,18 @@ struct PhysicalRange {
   friend bool operator==(const PhysicalRange&, const PhysicalRange&) = default;
 };
 
+// Present physical pages stored one after another in the file: what a scan reads in one go.
+struct PhysicalExtent {
+  uint64_t first_pfn = 0;
+  uint64_t page_count = 0;
+  uint64_t file_offset = 0;  // of first_pfn's page (may lie past the end of a truncated file)
+  friend bool operator==(const PhysicalExtent&, const PhysicalExtent&) = default;
+};
+
 // Callbacks return false to stop the iteration early.
 using RangeCallback = std::function<bool(const PhysicalRange&)>;
 using PageCallback = std::function<bool(uint64_t pfn)>;
+using ExtentCallback = std::function<bool(const PhysicalExtent&)>;
 
 // Stored runs sorted by PFN, each knowing the ordinal of its first page (run-list and RDMP layouts).
 class PageRuns {
@@ -109,6 +118,8 @@ class PhysicalIndex {
   std::optional<uint64_t> next_present(uint64_t pfn) const;
   void for_each_range(const RangeCallback& callback) const;
   std::vector<PhysicalRange> ranges() const;  // merged, sorted by PFN
+  // Sorted by PFN; two extents are merged when both their PFNs and their pages in the file follow on.
+  void for_each_extent(const ExtentCallback& callback) const;
   // Stored pages that do not lie whole inside a file of file_size bytes (pages are packed, so these are the
   // pages with the highest ordinals).
   uint64_t pages_past_end(uint64_t file_size) const;

@@ -70,6 +70,7 @@ struct ProcessReport {
 
 inline constexpr size_t kMaxProcesses = 65536;
 inline constexpr size_t kMaxThreadsPerProcess = 16384;
+inline constexpr size_t kMaxThreadsTotal = 262144;  // bounds time and memory on hostile lists
 
 // Walks PsActiveProcessHead (guards as for module lists: cycles, bad links, unreadable entries keep what was read
 // and warn). Warning codes: process-list-unreadable, process-list-cycle, process-list-too-long,

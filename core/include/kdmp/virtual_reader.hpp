@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdint>
 #include <span>
+#include <vector>
 
 #include "kdmp/address.hpp"
 #include "kdmp/paging.hpp"
@@ -38,17 +39,20 @@ class VirtualReader final : public VirtualMemory {
 
   // VirtualMemory
   Status read_virtual_exact(Gva va, std::span<uint8_t> out) override { return read_exact(va, out); }
-  unsigned pointer_size() const override { return mode_ == PagingMode::X86 || mode_ == PagingMode::X86Pae ? 4 : 8; }
+  unsigned pointer_size() const override {
+    return mode_ == PagingMode::X86 || mode_ == PagingMode::X86Pae || mode_ == PagingMode::Arm ? 4 : 8;
+  }
 
   // Forgets every cached translation (when the page tables may have changed).
   void clear_cache();
   const TranslationCacheStats& cache_stats() const { return stats_; }
 
- private:
   // Direct-mapped: 4 KiB pages by virtual page number, large pages by 2 MiB virtual frame (a large page is at
-  // least 2 MiB and aligned, so one 2 MiB frame never spans two of them).
-  static constexpr size_t kSmallSlots = 256;
-  static constexpr size_t kLargeSlots = 32;
+  // least 2 MiB and aligned, so one 2 MiB frame never spans two of them). 16 MiB of 4 KiB pages stay translated.
+  static constexpr size_t kSmallSlots = 4096;
+  static constexpr size_t kLargeSlots = 64;
+
+ private:
   static constexpr uint64_t kEmpty = ~uint64_t{0};  // no virtual page or frame number is all ones
   struct Slot {
     uint64_t key = kEmpty;
@@ -66,8 +70,8 @@ class VirtualReader final : public VirtualMemory {
   PhysicalReader& phys_;
   PagingMode mode_;
   uint64_t dtb_;
-  std::array<Slot, kSmallSlots> small_{};
-  std::array<Slot, kLargeSlots> large_{};
+  std::vector<Slot> small_ = std::vector<Slot>(kSmallSlots);  // on the heap: 160 KiB
+  std::vector<Slot> large_ = std::vector<Slot>(kLargeSlots);
   TranslationCacheStats stats_;
 };
 

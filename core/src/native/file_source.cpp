@@ -33,6 +33,9 @@ class FileSource final : public ByteSource {
     }
     return done;
   }
+  // A pread costs a system call plus about its size: random reads want small blocks, and a sequential run reads
+  // ahead so that it makes few calls.
+  ReadHint read_hint() const override { return {4096, 256 * 1024}; }
 
  private:
   int fd_;
@@ -47,10 +50,15 @@ class MmapSource final : public ByteSource {
   }
   uint64_t size() const override { return size_; }
   Result<size_t> read(uint64_t offset, std::span<uint8_t> out) override {
-    if (offset >= size_) return size_t{0};
-    const size_t n = static_cast<size_t>(std::min<uint64_t>(out.size(), size_ - offset));
-    std::memcpy(out.data(), base_ + offset, n);
+    const size_t n = clip_to(size_, offset, out.size());
+    if (n != 0) std::memcpy(out.data(), base_ + offset, n);
     return n;
+  }
+  // Reads are served from the mapping itself: no cache, no copy for those who can take a view.
+  bool can_view() const override { return true; }
+  std::span<const uint8_t> view(uint64_t offset, size_t size) const override {
+    const size_t n = clip_to(size_, offset, size);
+    return n == 0 ? std::span<const uint8_t>{} : std::span<const uint8_t>(base_ + offset, n);
   }
 
  private:

@@ -198,6 +198,7 @@ export class PhysicalSpace extends BaseSpace {
 /** The entry that maps a page of `pageSize` bytes, by paging mode ("PTE" for a 4 KiB x64 page). */
 function entryName(mode: VirtualMemoryMode, pageSize: number): string {
   if (mode === 'arm64') return pageSize >= 1 << 30 ? 'L1 block' : pageSize >= 1 << 21 ? 'L2 block' : 'L3 page';
+  if (mode === 'arm') return pageSize >= 1 << 24 ? 'L1 supersection' : pageSize >= 1 << 20 ? 'L1 section' : pageSize > MEMORY_PAGE_SIZE ? 'L2 large page' : 'L2 small page';
   if (pageSize >= 1 << 30) return 'PDPTE';
   return pageSize > MEMORY_PAGE_SIZE ? 'PDE' : 'PTE';
 }

@@ -20,7 +20,7 @@ function headline(summary: Summary): HTMLElement {
     text(')'),
   ]);
   return el('header', { className: 'crash-headline' }, [
-    el('p', { className: 'crash-kicker', text: 'Windows stopped with the bug check' }),
+    el('p', { className: 'crash-kicker', text: BigInt(bugcheck.code) === 0n ? 'Windows did not stop: no bug check' : 'Windows stopped with the bug check' }),
     title,
     el('p', { className: 'crash-description', text: bugcheck.description || 'Microsoft documents no description for this bug check code.', data: { field: 'bugcheckDescription' } }),
   ]);
@@ -28,6 +28,13 @@ function headline(summary: Summary): HTMLElement {
 
 function culpritBlock(context: ViewerContext): HTMLElement {
   const culprit = context.summary.culprit;
+  if (!culprit && BigInt(context.summary.bugcheck.code) === 0n) {
+    // Bug check 0: nothing crashed, so nothing is blamed.
+    return block('Probably caused by', [
+      el('p', { className: 'crash-culprit-name', text: 'nothing: the dump was written on request', data: { field: 'culpritModule' } }),
+      el('p', { className: 'panel-intro', text: 'A debugger (.dump) or a live dump wrote this file while Windows kept running; no driver is blamed.' }),
+    ], 'crash-culprit crash-culprit-none');
+  }
   if (!culprit) {
     return block('Probably caused by', [
       el('p', { className: 'crash-culprit-name', text: 'not found: no loaded module holds the blamed address', data: { field: 'culpritModule' } }),
@@ -50,6 +57,34 @@ function culpritBlock(context: ViewerContext): HTMLElement {
     el('p', { className: 'crash-culprit-name', text: culprit.module, data: { field: 'culpritModule' } }),
     factList(facts),
   ], 'crash-culprit');
+}
+
+/** IRQL names as WinDbg prints them (x64 and ARM64 use 15 for HIGH_LEVEL, x86 31). */
+export function irqlName(irql: number, machineName: string): string {
+  const names: Record<number, string> = { 0: 'PASSIVE_LEVEL', 1: 'APC_LEVEL', 2: 'DISPATCH_LEVEL' };
+  if (names[irql]) return names[irql]!;
+  if (machineName === 'x86') return irql === 31 ? 'HIGH_LEVEL' : irql === 28 ? 'CLOCK2_LEVEL' : 'device IRQL';
+  return irql === 15 ? 'HIGH_LEVEL' : irql === 14 ? 'IPI_LEVEL' : irql === 13 ? 'CLOCK_LEVEL' : 'device IRQL';
+}
+
+/** Which process, thread, processor and IRQL were running when the system crashed. */
+function runningBlock(context: ViewerContext): HTMLElement | null {
+  const { crashingProcess: process, crashingThread: thread, header } = context.summary;
+  if (!process && !thread) return null;
+  const facts: Fact[] = [];
+  if (process) {
+    const name = process.name || 'unknown name';
+    const pid = process.pid === null ? '' : ` (PID ${process.pid}, 0x${process.pid.toString(16)})`;
+    facts.push({ label: 'Process', value: `${name}${pid}`, field: 'crashingProcess' });
+  }
+  if (thread) {
+    const tid = thread.tid === null ? 'unknown ID' : `TID ${thread.tid} (0x${thread.tid.toString(16)})`;
+    facts.push({ label: 'Thread', value: [virtualButton(context, thread.address, tid, 'crashingThread')] });
+    facts.push({ label: 'Processor', value: thread.cpu === null ? 'unknown' : `CPU ${thread.cpu}`, field: 'crashingCpu' });
+    const irql = thread.irql === null ? 'unknown' : `${thread.irql} (${irqlName(thread.irql, header.machineName)})`;
+    facts.push({ label: 'IRQL', value: irql, field: 'crashingIrql' });
+  }
+  return block('Running when it crashed', [factList(facts)], 'crash-running');
 }
 
 function warningsBlock(summary: Summary): HTMLElement | null {
@@ -156,9 +191,11 @@ export const crashPanel: Panel = {
     // The tab already says "What crashed"; the heading stays for screen readers.
     const page = panelPage('crash', 'What crashed', undefined, { hideHeading: true });
     const warnings = warningsBlock(context.summary);
+    const running = runningBlock(context);
     page.append(
       headline(context.summary),
       culpritBlock(context),
+      ...(running ? [running] : []),
       ...[exceptionBlock(context)].filter((b): b is HTMLElement => b !== null),
       ...(warnings ? [warnings] : []),
       el('div', { className: 'crash-columns' }, [parametersBlock(context), whenAndWhere(context.summary)]),

@@ -5,8 +5,9 @@ import { exceptionPanel } from './exception-panel';
 import { headerPanel } from './header-panel';
 import { memoryPanel } from './memory-panel';
 import { modulesPanel } from './modules-panel';
+import { processesPanel } from './processes-panel';
 import { registersPanel } from './registers-panel';
 import { stackPanel } from './stack-panel';
 import { triagePanel } from './triage-panel';
 
-export const PANELS: Panel[] = [crashPanel, headerPanel, registersPanel, exceptionPanel, modulesPanel, stackPanel, memoryPanel, triagePanel];
+export const PANELS: Panel[] = [crashPanel, headerPanel, registersPanel, exceptionPanel, modulesPanel, processesPanel, stackPanel, memoryPanel, triagePanel];

@@ -1,51 +1,73 @@
-// The crashing processor's registers (the CONTEXT record saved in the header), grouped and in a debugger's order.
-// A register pointing into a module shows module+offset; a value that can be an address opens virtual memory there.
-import type { Hex } from '../summary';
+// The crashing processor's registers, grouped and in a debugger's order. "At the bug check" is the dump header's
+// CONTEXT, always; "At the fault", beside it, is the state the bug check points to (a CONTEXT record or a trap frame),
+// when there is one. A register pointing into a module shows module+offset; a value that can be an address opens
+// virtual memory there.
+import type { FaultingContext, Hex } from '../summary';
 import type { Panel, ViewerContext } from '../viewer/context';
 import { el } from '../views/dom';
-import { architectureOf, describeFlags, type RegisterGroup, registerGroups } from './registers';
+import { type Architecture, architectureOf, codeAddress, describeFlags, type RegisterGroup, registerGroups } from './registers';
 import { block, cell, dataTable, emptyNote, panelPage, row, virtualButton } from './ui';
 
-const ARCHITECTURE_NAMES = { x64: 'x64', arm64: 'ARM64', x86: 'x86' } as const;
+const ARCHITECTURE_NAMES: Record<Architecture, string> = { x64: 'x64', arm64: 'ARM64', x86: 'x86', arm: 'ARM' };
 
 /** Below this a value is a count or a small constant, never a mapped address: no button to memory. */
 const LOWEST_ADDRESS = 0x10000n;
 
-function valueCell(context: ViewerContext, group: RegisterGroup, name: string, value: Hex): HTMLTableCellElement {
-  const field = `register-${name}`;
-  if (group.pointers && BigInt(value) >= LOWEST_ADDRESS) return cell(virtualButton(context, value, value, field));
-  return cell(el('code', { text: value, data: { field } }));
+/** One table of registers: `prefix` keeps the two tables' data-field names apart ("register-rip", "fault-register-rip"). */
+function registerTables(context: ViewerContext, registers: Record<string, Hex>, prefix: string): HTMLElement {
+  const architecture = architectureOf(registers);
+  const valueCell = (group: RegisterGroup, name: string, value: Hex) => {
+    const field = `${prefix}-${name}`;
+    if (group.pointers && BigInt(value) >= LOWEST_ADDRESS) return cell(virtualButton(context, value, value, field));
+    return cell(el('code', { text: value, data: { field } }));
+  };
+  // module+offset for pointers (a Thumb address without its bit 0), the decoded bits for a flags register.
+  const noteCell = (group: RegisterGroup, name: string, value: Hex) => {
+    const flags = describeFlags(name, value, architecture);
+    if (flags) return cell(flags, { field: `${prefix}-${name}-flags`, mono: true });
+    const symbol = group.pointers ? context.modules.symbolize(codeAddress(BigInt(value), architecture)) : null;
+    return cell(symbol ?? '', { field: `${prefix}-${name}-symbol`, className: 'symbol' });
+  };
+  return el('div', { className: 'register-groups' }, registerGroups(registers).map((group) =>
+    block(group.title, [dataTable(['Register', 'Value', group.title === 'Flags' ? 'Set' : 'Points into'],
+      group.registers.map(({ name, value }) => row([
+        cell(name, { header: true, mono: true }),
+        valueCell(group, name, value),
+        noteCell(group, name, value),
+      ], { register: name })), { className: 'register-table' })], 'register-group')));
 }
 
-/** module+offset for pointers, the decoded bits for a flags register. */
-function noteCell(context: ViewerContext, group: RegisterGroup, name: string, value: Hex): HTMLTableCellElement {
-  const flags = describeFlags(name, value);
-  if (flags) return cell(flags, { field: `register-${name}-flags`, mono: true });
-  const symbol = group.pointers ? context.modules.symbolize(BigInt(value)) : null;
-  return cell(symbol ?? '', { field: `register-${name}-symbol`, className: 'symbol' });
+function faultColumn(context: ViewerContext, fault: FaultingContext): HTMLElement {
+  return el('section', { className: 'register-context register-context-fault', data: { context: 'fault' } }, [
+    el('h3', { text: 'At the fault' }),
+    el('p', { className: 'panel-intro' }, [
+      el('span', { text: 'From the ' }),
+      el('span', { className: 'register-source', text: fault.source, data: { field: 'faultingContextSource' } }),
+      el('span', { text: ', read at ' }),
+      virtualButton(context, fault.address, fault.address, 'faultingContextAddress'),
+      el('span', { text: fault.source.endsWith('(trap frame)') ? '. A trap frame keeps only some of the registers.' : '.' }),
+    ]),
+    registerTables(context, fault.registers, 'fault-register'),
+  ]);
 }
 
 export const registersPanel: Panel = {
   id: 'registers',
   title: 'Registers',
-  available: (summary) => summary.context !== null,
+  available: (summary) => summary.context !== null || summary.faultingContext !== null,
   render(context) {
-    const registers = context.summary.context;
+    const { context: registers, faultingContext } = context.summary;
     const page = panelPage('registers', 'Registers');
-    if (!registers) {
-      page.append(emptyNote('This dump holds no readable context record for the crashing processor.'));
-      return page;
-    }
-    const architecture = architectureOf(registers);
-    page.append(el('p', { className: 'panel-intro', text: `The crashing processor's registers${architecture ? ` (${ARCHITECTURE_NAMES[architecture]})` : ''}, as saved in the dump's context record. Click a value to see the memory it points to.` }));
-    const groups = el('div', { className: 'register-groups' }, registerGroups(registers).map((group) =>
-      block(group.title, [dataTable(['Register', 'Value', group.title === 'Flags' ? 'Set' : 'Points into'],
-        group.registers.map(({ name, value }) => row([
-          cell(name, { header: true, mono: true }),
-          valueCell(context, group, name, value),
-          noteCell(context, group, name, value),
-        ], { register: name })), { className: 'register-table' })], 'register-group')));
-    page.append(groups);
+    const architecture = architectureOf(registers ?? faultingContext?.registers ?? {});
+    page.append(el('p', { className: 'panel-intro', text: `The crashing processor's registers${architecture ? ` (${ARCHITECTURE_NAMES[architecture]})` : ''}: at the bug check, as saved in the dump header's context record${faultingContext ? ', and at the fault the bug check points to' : ''}. Click a value to see the memory it points to.` }));
+    const atBugcheck = el('section', { className: 'register-context', data: { context: 'bugcheck' } }, [
+      el('h3', { text: 'At the bug check' }),
+      registers ? registerTables(context, registers, 'register')
+        : emptyNote('This dump holds no readable context record for the crashing processor.'),
+    ]);
+    const columns = [atBugcheck];
+    if (faultingContext) columns.push(faultColumn(context, faultingContext));
+    page.append(el('div', { className: `register-contexts${faultingContext ? ' register-contexts-two' : ''}` }, columns));
     return page;
   },
 };

@@ -1,7 +1,7 @@
 // The crashing CPU's registers in the order a debugger shows them, grouped by role, and the flags register decoded.
 import type { Hex } from '../summary';
 
-export type Architecture = 'x64' | 'arm64' | 'x86';
+export type Architecture = 'x64' | 'arm64' | 'x86' | 'arm';
 
 export interface RegisterGroup {
   title: string;
@@ -38,12 +38,18 @@ const LAYOUTS: Record<Architecture, Layout> = {
     { title: 'Segments', pointers: false, names: SEGMENTS },
     { title: 'Debug', pointers: true, names: DEBUG },
   ],
+  arm: [
+    { title: 'Instruction and stack', pointers: true, names: ['pc', 'sp', 'r11', 'lr'] },
+    { title: 'General purpose', pointers: true, names: range('r', 0, 12).filter((name) => name !== 'r11') },
+    { title: 'Flags', pointers: false, names: ['cpsr'] },
+    { title: 'Floating point', pointers: false, names: ['fpscr', ...range('d', 0, 31)] },
+  ],
 };
 
 /** Which CONTEXT layout the registers come from, by the name of the instruction pointer. */
 export function architectureOf(context: Record<string, Hex>): Architecture | null {
   if ('rip' in context) return 'x64';
-  if ('pc' in context) return 'arm64';
+  if ('pc' in context) return 'r0' in context ? 'arm' : 'arm64';
   if ('eip' in context) return 'x86';
   return null;
 }
@@ -105,12 +111,35 @@ export function decodeCpsr(value: bigint): { set: string[]; mode: string } {
   return { set, mode };
 }
 
+const ARM_MODES: Record<number, string> = {
+  0x10: 'user', 0x11: 'FIQ', 0x12: 'IRQ', 0x13: 'supervisor', 0x16: 'monitor', 0x17: 'abort', 0x1a: 'hypervisor',
+  0x1b: 'undefined', 0x1f: 'system',
+};
+
+/** 32-bit ARM CPSR: condition flags and masks set, the T bit (Thumb state) and the processor mode. */
+export function decodeArmCpsr(value: bigint): { set: string[]; thumb: boolean; mode: string } {
+  const bit = (n: number) => ((value >> BigInt(n)) & 1n) === 1n;
+  const set = ([[31, 'N'], [30, 'Z'], [29, 'C'], [28, 'V'], [27, 'Q'], [9, 'E'], [8, 'A'], [7, 'I'], [6, 'F']] as const)
+    .filter(([n]) => bit(n)).map(([, name]) => name);
+  const m = Number(value & 0x1fn);
+  return { set, thumb: bit(5), mode: ARM_MODES[m] ?? `mode 0x${m.toString(16)}` };
+}
+
+/** The code address a register holds: on 32-bit ARM an interworking address's bit 0 (Thumb) is not part of it. */
+export function codeAddress(value: bigint, architecture: Architecture | null): bigint {
+  return architecture === 'arm' ? value & ~1n : value;
+}
+
 /** One line for the flags register of any architecture: "SF IF RF (iopl=0 nv up ei ng nz na po nc)". */
-export function describeFlags(name: string, value: Hex): string | null {
+export function describeFlags(name: string, value: Hex, architecture: Architecture | null = null): string | null {
   const v = BigInt(value);
   if (name === 'rflags' || name === 'eflags') {
     const { set, windbg } = decodeX86Flags(v);
     return `${set.length > 0 ? set.join(' ') : 'none set'} (${windbg})`;
+  }
+  if (name === 'cpsr' && architecture === 'arm') {
+    const { set, thumb, mode } = decodeArmCpsr(v);
+    return `${set.length > 0 ? set.join(' ') : 'no flags set'}, ${thumb ? 'Thumb' : 'ARM'} state, ${mode} mode`;
   }
   if (name === 'cpsr') {
     const { set, mode } = decodeCpsr(v);

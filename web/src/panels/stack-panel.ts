@@ -1,5 +1,7 @@
-// The stack scan: every value on the crashing thread's stack that points into a module. Values just after a call
-// instruction are probable return addresses (the call chain); the others are data that happens to point into code.
+// The stack scan: every value on the crashing thread's stack that points into a module, from the lowest saved stack
+// address up. Values just after a call instruction are probable return addresses (the call chain); the others are
+// data that happens to point into code. When the bug check names the state at the fault, a marked row shows where
+// its stack pointer falls: the rows above it lie between the bug check and the fault.
 import { formatBytes } from '../format';
 import type { CallStack } from '../summary';
 import type { Panel, ViewerContext } from '../viewer/context';
@@ -52,6 +54,11 @@ export const stackPanel: Panel = {
       text(' from '),
       virtualButton(context, stack.start, stack.start, 'stackStart'),
       text(`: ${stack.entries.length} values point into modules, ${probable} probable return addresses.`),
+      ...(stack.faultingStackPointer ? [
+        text(' The faulting context\u2019s stack pointer is '),
+        virtualButton(context, stack.faultingStackPointer, stack.faultingStackPointer, 'stackFaultPointer'),
+        text('.'),
+      ] : []),
     ]));
     if (stack.entries.length === 0) {
       page.append(emptyNote(stack.bytesRead === 0 ? 'The stack could not be read from this dump.' : 'No value on the stack points into a module.'));
@@ -74,8 +81,20 @@ export const stackPanel: Panel = {
     const apply = () => rows.forEach((tr, i) => { tr.hidden = toggle.checked && !stack.entries[i]!.probableReturn; });
     toggle.addEventListener('change', apply);
     apply();
-    page.append(el('div', { className: 'panel-toolbar' }, [label]),
-      dataTable(['Stack address', 'Value', 'Module+offset', 'Kind'], rows, { className: 'stack-table' }));
+    const table = dataTable(['Stack address', 'Value', 'Module+offset', 'Kind'], rows, { className: 'stack-table' });
+    const fault = stack.faultingStackPointer;
+    if (fault) {
+      // Entries below the fault's stack pointer belong to the code between the bug check and the fault.
+      const at = stack.entries.findIndex((e) => BigInt(e.stackAddress) >= BigInt(fault));
+      stack.entries.forEach((e, i) => { if (at < 0 || i < at) rows[i]!.classList.add('stack-before-fault'); });
+      const marker = el('tr', { className: 'stack-fault-marker', data: { field: 'stackFaultMarker' } }, [
+        el('td', { text: `${fault}: the stack pointer at the fault; above this line, the frames between the bug check and the fault` }),
+      ]);
+      marker.firstElementChild!.setAttribute('colspan', '4');
+      const body = table.tBodies[0]!;
+      body.insertBefore(marker, at < 0 ? null : rows[at]!);
+    }
+    page.append(el('div', { className: 'panel-toolbar' }, [label]), table);
     return page;
   },
 };

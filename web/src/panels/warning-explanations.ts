@@ -13,12 +13,21 @@ const BY_CODE: Readonly<Record<string, string>> = {
     'The program modules (DLLs) of the crashing process could not be listed; the kernel drivers are unaffected.',
   'crashing-processor-unknown':
     'kdmpview could not tell for sure which processor crashed, so the user modules shown may belong to another thread.',
+  'crashing-thread-unknown':
+    'kdmpview could not find which thread and process were running when the system crashed.',
+  'offsets-contradicted':
+    'This Windows build stores its process structures differently from what kdmpview\u2019s table says; the layout found in the dump itself was used instead.',
+  'offset-discovery-failed':
+    'kdmpview could not work out how this Windows build stores its processes, so the process list may be incomplete.',
+  'process-offsets-unknown': 'kdmpview does not know how this Windows build stores its processes, so they are not listed.',
   'stack-unreadable': 'The crashing thread\u2019s stack is not in the dump, so it could not be scanned for return addresses.',
 };
 
 /** Families of codes that share one meaning, by prefix. */
 const BY_PREFIX: readonly [string, string][] = [
   ['module-', 'The list of loaded drivers could not be read completely: some drivers may be missing from the Modules tab.'],
+  ['process-', 'The list of processes could not be read completely: some processes may be missing from the Processes tab.'],
+  ['thread-list-', 'The thread list of a process could not be read completely: some threads may be missing.'],
   ['triage-', 'Part of this minidump\u2019s saved data is damaged or missing; the rest was read.'],
   ['bitmap-', 'The dump\u2019s index of saved memory disagrees with itself; kdmpview used the part that is consistent.'],
   ['rdmp-', 'The dump\u2019s index of saved memory disagrees with itself; kdmpview used the part that is consistent.'],

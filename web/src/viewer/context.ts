@@ -20,7 +20,7 @@ export interface HexLocation {
 }
 
 /** The tabs of an open dump, in the order they appear. */
-export const PANEL_IDS = ['crash', 'header', 'registers', 'exception', 'modules', 'stack', 'memory', 'triage', 'hex'] as const;
+export const PANEL_IDS = ['crash', 'header', 'registers', 'exception', 'modules', 'processes', 'stack', 'memory', 'triage', 'hex'] as const;
 export type PanelId = (typeof PANEL_IDS)[number];
 
 export interface ViewerContext {

@@ -2,6 +2,10 @@
 // virtual memory (mapped pages only). A walker reads the space in chunks (synchronous calls into the wasm module
 // or the byte source); the search loop scans each chunk, carries pattern.length - 1 bytes across chunk boundaries
 // so no match is lost, and gives the event loop a turn between chunks so that a cancel message can arrive.
+// The file and physical memory are scanned in the core instead (scanFile: 4 MiB reads from the File straight into
+// the wasm heap, wasm SIMD scan), physical memory by the stretches stored one after another in the file: as fast
+// as reading the File (README, Figures), where a JavaScript loop over the bytes ran at 200-900 MB/s. A masked
+// pattern (wildcards, either case) is matched here, over the same reads (walkFile, walkPhysicalBytes).
 import { MaskedMatcher } from './masked-matcher';
 import type { DumpHandle, JsByteSource, KdmpError, VirtualMemoryMode } from '@wasm/kdmpview';
 import { toHex } from '../hex';
@@ -14,6 +18,9 @@ export interface Chunk {
   bytes: Uint8Array;
   /** Progress after this chunk: bytes of the range covered so far. */
   done: number;
+  /** Set when the walker had the core scan the chunk (bytes then empty): its length and the matches starting in
+   *  it, those that end in the following bytes included. */
+  scanned?: { length: number; matches: bigint[] };
 }
 
 export interface Walk {
@@ -93,7 +100,7 @@ export function walkFile(source: JsByteSource, start: number, end: number, chunk
 }
 
 /** Present physical memory in [start, end): the memory map's ranges, read in chunks; unreadable pages skipped. */
-export function walkPhysical(dump: DumpHandle, start: bigint, end: bigint, chunkSize = MEMORY_CHUNK): Walk {
+export function walkPhysicalBytes(dump: DumpHandle, start: bigint, end: bigint, chunkSize = MEMORY_CHUNK): Walk {
   const ranges: [bigint, bigint][] = [];
   for (const r of dump.physicalRanges()) {
     const base = BigInt(r.base);
@@ -115,6 +122,85 @@ export function walkPhysical(dump: DumpHandle, start: bigint, end: bigint, chunk
         yield { address: at, bytes: read.ok ? read.bytes : new Uint8Array(0), done: covered };
         at = next;
       }
+    }
+  }
+  return { chunks: chunks(), total };
+}
+
+const EMPTY = new Uint8Array(0);
+
+/** One scanFile call, its matches as addresses: `address` is where fileOffset lies in the searched space. */
+function scanInCore(dump: DumpHandle, fileOffset: number, length: number, lookahead: number, pattern: Uint8Array, maxResults: number, address: bigint): bigint[] {
+  const result = dump.scanFile(fileOffset, length, lookahead, pattern, maxResults);
+  if (!result.ok) throw new SearchFailure(result.error.code, result.error.message, result.error.where);
+  return result.matches.map((offset) => address + BigInt(offset - fileOffset));
+}
+
+/** The file, [start, end), scanned in the core in FILE_CHUNK reads. */
+export function scanFile(dump: DumpHandle, start: number, end: number, pattern: Uint8Array, maxResults: number, chunkSize = FILE_CHUNK): Walk {
+  function* chunks(): Generator<Chunk> {
+    for (let offset = start; offset < end;) {
+      const length = Math.min(chunkSize, end - offset);
+      const lookahead = Math.min(pattern.length - 1, end - offset - length);
+      const matches = scanInCore(dump, offset, length, lookahead, pattern, maxResults, BigInt(offset));
+      yield { address: BigInt(offset), bytes: EMPTY, done: offset + length - start, scanned: { length, matches } };
+      offset += length;
+    }
+  }
+  return { chunks: chunks(), total: Math.max(0, end - start) };
+}
+
+/**
+ * Present physical memory in [start, end), scanned in the core: each stretch of pages stored one after another in
+ * the file is read from the file in FILE_CHUNK reads. Pages stored past the end of a truncated file are stepped
+ * over; a match across two stretches that follow on in memory but not in the file is looked for in their joint.
+ */
+export function walkPhysical(dump: DumpHandle, start: bigint, end: bigint, pattern: Uint8Array, maxResults: number, chunkSize = FILE_CHUNK): Walk {
+  const fileSize = dump.fileSize();
+  const m = pattern.length;
+  const extents: { from: bigint; to: bigint; file: number }[] = [];
+  for (const e of dump.physicalExtents()) {
+    const base = BigInt(e.base);
+    const from = base > start ? base : start;
+    const to = minBig(base + BigInt(e.pages) * PAGE, end);
+    if (from < to) extents.push({ from, to, file: e.fileOffset + Number(from - base) });
+  }
+  const total = extents.reduce((n, x) => n + Number(x.to - x.from), 0);
+  const matcher = new Matcher(pattern);
+
+  // Matches that start in the last m - 1 bytes before `at` and end at or after it (at most m - 1 bytes past it, and
+  // not past `to`).
+  function joint(at: bigint, to: bigint): bigint[] {
+    const from = at - BigInt(m - 1);
+    const read = dump.readPhysical(toHex(from), Number(minBig(to, at + BigInt(m - 1)) - from));
+    const found: bigint[] = [];
+    if (read.ok) matcher.scan(read.bytes, (i) => (i < m - 1 && i + m > m - 1 && found.push(from + BigInt(i)), true));
+    return found;
+  }
+
+  function* chunks(): Generator<Chunk> {
+    let covered = 0;
+    let previousEnd: bigint | null = null;
+    for (const x of extents) {
+      if (m > 1 && previousEnd === x.from) yield { address: x.from, bytes: EMPTY, done: covered, scanned: { length: 0, matches: joint(x.from, x.to) } };
+      // Whole pages inside the file only.
+      const pageFile = x.file - Number(x.from & (PAGE - 1n));
+      const wholePages = Math.max(0, Math.floor((fileSize - pageFile) / 0x1000));
+      const readableEnd = minBig(x.to, (x.from & ~(PAGE - 1n)) + BigInt(wholePages) * PAGE);
+      for (let at = x.from; at < readableEnd;) {
+        const length = Number(minBig(readableEnd - at, BigInt(chunkSize)));
+        const lookahead = Math.min(m - 1, Number(readableEnd - at) - length);
+        const file = x.file + Number(at - x.from);
+        const matches = scanInCore(dump, file, length, lookahead, pattern, maxResults, at);
+        covered += length;
+        yield { address: at, bytes: EMPTY, done: covered, scanned: { length, matches } };
+        at += BigInt(length);
+      }
+      if (readableEnd < x.to) {
+        covered += Number(x.to - (readableEnd > x.from ? readableEnd : x.from));
+        yield { address: x.to, bytes: EMPTY, done: covered };
+      }
+      previousEnd = readableEnd < x.to ? null : x.to;
     }
   }
   return { chunks: chunks(), total };
@@ -245,9 +331,13 @@ export async function runSearch(walk: Walk, pattern: Uint8Array, maxResults: num
     if (control.cancelled()) return { matches, truncated, cancelled: true, scanned };
     const step = walk.chunks.next();
     if (step.done) break;
-    const { address, bytes } = step.value;
+    const { address, bytes, scanned: scannedInCore } = step.value;
     done = step.value.done;
-    if (bytes.length > 0) {
+    if (scannedInCore) {
+      for (const at of scannedInCore.matches) if (!found(at)) break;
+      scanned += scannedInCore.length;
+      carry = null;  // the walker looked past the chunk itself
+    } else if (bytes.length > 0) {
       // A match that starts in the carried bytes and ends in this chunk.
       if (carry && carryAt + BigInt(carry.length) === address) {
         const joint = new Uint8Array(carry.length + Math.min(m - 1, bytes.length));

@@ -13,7 +13,7 @@ import {
   type Request, type Requests, type RequestType, type SearchBody,
 } from '../protocol';
 import { parseSummary } from '../summary';
-import { runSearch, SearchFailure, walkFile, walkPhysical, walkVirtual, type Walk } from './search';
+import { runSearch, scanFile, SearchFailure, walkFile, walkPhysical, walkPhysicalBytes, walkVirtual, type Walk } from './search';
 
 /** Bytes one read request returns at most: the page asks for screenfuls, not whole dumps. Bigger reads are split
  *  into calls of the binding's 16 MiB maximum, so the wasm heap stays small. */
@@ -221,11 +221,14 @@ export class DumpSession {
         case 'file': {
           const size = BigInt(dump.fileSize());
           const end = body.end === undefined ? size : minBig(fromHex(body.end), size);
-          walk = walkFile(source, Number(minBig(start, end)), Number(end));
+          // A masked pattern is matched in JavaScript; an exact one in the core.
+          walk = body.mask ? walkFile(source, Number(minBig(start, end)), Number(end))
+            : scanFile(dump, Number(minBig(start, end)), Number(end), pattern, maxResults);
           break;
         }
         case 'physical':
-          walk = walkPhysical(dump, start, body.end === undefined ? 1n << 64n : fromHex(body.end));
+          walk = body.mask ? walkPhysicalBytes(dump, start, body.end === undefined ? 1n << 64n : fromHex(body.end))
+            : walkPhysical(dump, start, body.end === undefined ? 1n << 64n : fromHex(body.end), pattern, maxResults);
           break;
         case 'virtual':
           walk = walkVirtual(dump, start, body.end === undefined ? 1n << 64n : fromHex(body.end), body.dtb);
