@@ -7,9 +7,10 @@ cd "$(dirname "$0")/.."
 # cmake/g++/ninja: native build; catch2: C++ tests; emscripten: the wasm build; chromium: browser tests;
 # clang + libclang-rt-14-dev: sanitizers and libFuzzer; libbenchmark-dev: benchmarks; clang-tools-14 (clang-cl),
 # lld (lld-link) and llvm-14 (llvm-rc, llvm-pdbutil): the real driver images and PDBs the symbol tests build;
-# libcurl4-openssl-dev: symbol-server downloads in the CLI; libcli11-dev: the CLI's argument parser.
+# libcurl4-openssl-dev: symbol-server downloads in the CLI; libcli11-dev: the CLI's argument parser;
+# libcapstone-dev: the CLI's disassembler (--analyze).
 apt_packages=(cmake g++ clang ninja-build catch2 libbenchmark-dev libclang-rt-14-dev emscripten chromium clang-tools-14 lld
-              llvm-14 libcurl4-openssl-dev libcli11-dev)
+              llvm-14 libcurl4-openssl-dev libcli11-dev libcapstone-dev)
 
 missing=()
 for package in "${apt_packages[@]}"; do

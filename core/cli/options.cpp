@@ -45,6 +45,9 @@ void declare(CLI::App& app, Options& o, Words& w) {
   app.add_flag("--modules", o.modules, "Dump the list of kernel and user modules");
   app.add_flag("--processes", o.processes, "Dump the crashing thread and process, then every process and its threads");
   app.add_flag("--layout", o.layout, "Dump the file's structures (header, run list, bitmap, page data, ...)");
+  app.add_flag("--stack", o.stack, "Dump the call stack as WinDbg's k shows it (unwind data, frame chains, scan)");
+  app.add_flag("--analyze", o.analyze, "Dump the answer as !analyze -v gives it (symbol, image, failure bucket, "
+                                       "the faulting instruction disassembled)");
   app.add_flag("--json", o.json, "Print the summary as one JSON document; with several paths or a folder (walked), "
                                  "one summary per line (NDJSON), a file that fails as an error line");
   app.add_option("-j,--jobs", w.jobs, "--json over several dumps: read N at a time (default: the cores)")

@@ -28,6 +28,8 @@ struct Options {
   bool modules = false;
   bool processes = false;
   bool layout = false;
+  bool stack = false;    // --stack: the call stack, as `k`
+  bool analyze = false;  // --analyze: the answer, as `!analyze -v`
   bool json = false;
   // Symbols (issue 12): --symbols PATH, repeatable, searched before _NT_SYMBOL_PATH (see symbol_path.hpp).
   std::vector<std::string> symbol_paths;

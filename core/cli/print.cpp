@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "analyze_text.hpp"
 #include "kdmp/analysis.hpp"
 #include "kdmp/bugcheck.hpp"
 #include "kdmp/context.hpp"
@@ -268,6 +269,13 @@ int run_text_commands(Dump& dump, const Options& o, SymbolProvider* symbols) {
   if (o.processes) rc |= print_processes(dump);
   if (o.layout) rc |= print_layout(dump);
   if (o.mem) rc |= print_memory(dump, o);
+  if (o.stack || o.analyze) {
+    AnalysisOptions ao;
+    ao.symbols = symbols;
+    const Analysis analysis = analyze(dump, ao);
+    if (o.stack) print_stack(analysis);
+    if (o.analyze) print_analyze(dump, analysis);
+  }
   return rc;
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "kdmp/crash_exception.hpp"
+#include "kdmp/module_unwind_source.hpp"
 
 namespace kdmp {
 
@@ -39,6 +40,27 @@ uint64_t stack_start(const Dump& dump, const Context& context, const std::option
     if (start == 0 || (sp < start && start - sp <= kSameStack)) start = sp;
   }
   return start;
+}
+
+
+// The frames the unwinder found (not the context's own, not the scan's guesses) as stack entries, so the culprit
+// rule that looks past the kernel reads the real callers first.
+std::vector<StackEntry> frame_entries(const CallStack& stack, const std::vector<Module>& modules) {
+  std::vector<StackEntry> out;
+  for (const StackFrame& f : stack.frames) {
+    if (f.number == 0 || f.found == FrameFound::Scan) continue;
+    const Module* m = find_module(modules, f.instruction_pointer);
+    if (m == nullptr) continue;
+    StackEntry e;
+    e.stack_address = f.child_sp;
+    e.value = f.instruction_pointer;
+    e.module = m->name;
+    e.module_base = m->base;
+    e.offset = f.instruction_pointer - m->base;
+    e.probable_return = true;
+    out.push_back(std::move(e));
+  }
+  return out;
 }
 
 }  // namespace
@@ -85,6 +107,27 @@ Analysis analyze(Dump& dump, const AnalysisOptions& options) {
       a.warnings.insert(a.warnings.end(), a.stack.warnings.begin(), a.stack.warnings.end());
     }
   }
+  a.symbols = load_module_symbols(vm.ok() ? vm->get() : nullptr, a.modules.modules, options.symbols);
+  a.warnings.insert(a.warnings.end(), a.symbols.warnings.begin(), a.symbols.warnings.end());
+  SymbolizerNames names(a.symbols.symbolizer);
+  std::vector<StackEntry> evidence_stack;
+  if (vm.ok()) {
+    ModuleUnwindSource unwind(vm->get(), a.modules.modules, a.symbols, options.symbols);
+    CallStackOptions stack_options;
+    stack_options.max_frames = options.max_frames;
+    if (a.context && a.context->stack_pointer != 0) {
+      a.call_stack = walk_call_stack(**vm, *a.context, a.modules.modules, &unwind, &names, stack_options);
+    }
+    // `.cxr` / `.trap` then `k`: from the same faulting context the summary reports.
+    if (a.faulting_context) {
+      a.fault_call_stack =
+          walk_call_stack(**vm, a.faulting_context->context, a.modules.modules, &unwind, &names, stack_options);
+    }
+    evidence_stack = frame_entries(a.fault_call_stack, a.modules.modules);
+    auto more = frame_entries(a.call_stack, a.modules.modules);
+    evidence_stack.insert(evidence_stack.end(), more.begin(), more.end());
+  }
+  evidence_stack.insert(evidence_stack.end(), a.stack.entries.begin(), a.stack.entries.end());
   // The state at the fault names the faulting code better than the state at the bug check.
   const Context* evidence_context = a.faulting_context ? &a.faulting_context->context
                                     : a.context         ? &*a.context
@@ -92,9 +135,9 @@ Analysis analyze(Dump& dump, const AnalysisOptions& options) {
   CulpritEvidence evidence = culprit_evidence(header, evidence_context, a.exception ? &*a.exception : nullptr);
   if (a.faulting_context) evidence.instruction_pointer_source = "the faulting context's instruction pointer";
   evidence.stack_read = a.stack.bytes_read > 0;
-  a.culprit = find_culprit(evidence, a.modules.modules, a.stack.entries);
-  a.symbols = load_module_symbols(vm.ok() ? vm->get() : nullptr, a.modules.modules, options.symbols);
-  a.warnings.insert(a.warnings.end(), a.symbols.warnings.begin(), a.symbols.warnings.end());
+  a.culprit = find_culprit(evidence, a.modules.modules, evidence_stack);
+  a.answer = crash_answer(header.bugcheck_code, a.exception ? &*a.exception : nullptr, a.culprit, names,
+                          vm.ok() ? vm->get() : nullptr, a.modules.modules, a.symbols);
   return a;
 }
 

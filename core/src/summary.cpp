@@ -235,6 +235,85 @@ void write_stack(JsonWriter& j, const StackScan& stack, const Symbolizer& symbol
   j.end_object();
 }
 
+void write_call_stack(JsonWriter& j, const char* key, const CallStack& stack) {
+  j.key(key).begin_object();
+  j.key("frames").begin_array();
+  for (const StackFrame& f : stack.frames) {
+    j.begin_object();
+    j.key("number").unsigned_number(f.number);
+    j.key("childSp").hex(f.child_sp);
+    j.key("returnAddress").hex(f.return_address);
+    j.key("instructionPointer").hex(f.instruction_pointer);
+    j.key("callSite").string(f.call_site);
+    j.key("module");
+    if (f.symbol) j.string(f.symbol->module);
+    else j.null();
+    j.key("function");
+    if (f.symbol && !f.symbol->function.empty()) j.string(f.symbol->function);
+    else j.null();
+    j.key("found").string(frame_found_name(f.found));
+    j.key("trapFrame");
+    if (f.trap_frame != 0) j.hex(f.trap_frame);
+    else j.null();
+    j.end_object();
+  }
+  j.end_array();
+  j.key("stopReason").string(stack.stop_reason);
+  j.key("guessed").boolean(stack.guessed);
+  j.end_object();
+}
+
+std::string hex_bytes(const std::vector<uint8_t>& bytes) {
+  static const char digits[] = "0123456789abcdef";
+  std::string out;
+  for (uint8_t b : bytes) {
+    out += digits[b >> 4];
+    out += digits[b & 15];
+  }
+  return out;
+}
+
+void write_answer(JsonWriter& j, const Analysis& a, const DumpHeader& header) {
+  const CrashAnswer& answer = a.answer;
+  auto text_or_null = [&](const char* key, const std::string& v) {
+    j.key(key);
+    if (v.empty()) j.null();
+    else j.string(v);
+  };
+  j.key("analysis").begin_object();
+  j.key("bugcheckCode").hex(header.bugcheck_code);
+  j.key("bugcheckName").string(bugcheck_name(header.bugcheck_code));
+  j.key("faultingIp");
+  if (answer.faulting_ip != 0) j.hex(answer.faulting_ip);
+  else j.null();
+  text_or_null("symbolName", answer.symbol_name);
+  text_or_null("moduleName", answer.module_name);
+  text_or_null("imageName", answer.image_name);
+  j.key("imageTimestamp");
+  if (!answer.image_name.empty()) j.hex(answer.image_timestamp);
+  else j.null();
+  j.key("timestampIsHash").boolean(answer.timestamp_is_hash);
+  text_or_null("imageVersion", answer.image_version);
+  j.key("failureBucket").string(answer.failure_bucket);
+  j.key("processName");
+  if (a.processes.crashing && !a.processes.crashing->process_name.empty()) j.string(a.processes.crashing->process_name);
+  else j.null();
+  j.key("thread");
+  if (a.processes.crashing && a.processes.crashing->thread != 0) j.hex(a.processes.crashing->thread);
+  else j.null();
+  j.key("code");
+  if (answer.code) {
+    j.begin_object();
+    j.key("address").hex(answer.code->address);
+    j.key("instruction").hex(answer.code->instruction);
+    j.key("bytes").string(hex_bytes(answer.code->bytes));
+    j.end_object();
+  } else {
+    j.null();
+  }
+  j.end_object();
+}
+
 void write_triage(JsonWriter& j, const TriageDump* t) {
   if (!t) return;
   j.key("triage").begin_object();
@@ -427,6 +506,9 @@ std::string summary_json(Dump& dump, const Analysis& analysis, const SummaryOpti
   write_crashing(j, analysis.processes);
   write_processes(j, analysis.processes, analysis.symbols.symbolizer);
   write_stack(j, analysis.stack, analysis.symbols.symbolizer);
+  write_call_stack(j, "callStack", analysis.call_stack);
+  if (analysis.faulting_context) write_call_stack(j, "faultCallStack", analysis.fault_call_stack);
+  write_answer(j, analysis, dump.header());
   write_triage(j, dump.triage());
   std::vector<Warning> warnings = dump.warnings();
   warnings.insert(warnings.end(), analysis.warnings.begin(), analysis.warnings.end());

@@ -166,6 +166,23 @@ TEST_CASE("kdmp-parser --processes prints the crashing thread, the processes and
   CHECK_THAT(run_cli("-h").out, Catch::Contains("--processes"));
 }
 
+TEST_CASE("kdmp-parser --stack and --analyze walk from the faulting context the bug check names", "[cli][stack]") {
+  auto r = run_cli("--stack " + fixture("system-x64-fault-context.dmp"));
+  CHECK(r.status == 0);
+  CHECK_THAT(r.out, Catch::StartsWith("Fault context (bug check 0x1000007E parameter 4 (context record)):\n"));
+  CHECK_THAT(r.out, Catch::Contains("00 ffffd001`2345e8c0 fffff803`12a00003 baddrv+0xabcd\n"));
+  CHECK_THAT(r.out, Catch::Contains("Dump context (the crashing CPU at the bug check):\n"));
+  CHECK_THAT(r.out, Catch::Contains("00 ffffd001`2345e0c0 fffff803`12c0f4e1 nt+0x3f9c40\n"));
+  auto a = run_cli("--analyze " + fixture("system-x64-fault-context.dmp"));
+  CHECK(a.status == 0);
+  CHECK_THAT(a.out, Catch::Contains("CONTEXT:  bug check 0x1000007E parameter 4 (context record)\n"));
+  CHECK_THAT(a.out, Catch::Contains("SYMBOL_NAME:  baddrv+0xabcd\n"));
+  CHECK_THAT(a.out, Catch::Contains("FAILURE_BUCKET_ID:  AV_baddrv!unknown_function\n"));
+  const std::string help = run_cli("-h").out;
+  CHECK_THAT(help, Catch::Contains("--stack"));
+  CHECK_THAT(help, Catch::Contains("--analyze"));
+}
+
 TEST_CASE("kdmp-parser errors", "[cli]") {
   CHECK(run_cli("--bogus x").status == 2);
   CHECK(run_cli("").status == 2);

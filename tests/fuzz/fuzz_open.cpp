@@ -1,4 +1,4 @@
-// libFuzzer target: the input is a dump file. Opens it through MemorySource (with a tiny block cache, so eviction
+// libFuzzer target: the input is a dump file (or a PDB, or a PE image whose every .pdata entry is unwound). Opens it through MemorySource (with a tiny block cache, so eviction
 // runs too), then reads physical memory the ways the viewer does and renders the summary. Besides the sanitizers'
 // checks it traps on broken invariants of the physical index: ranges that disagree with the page count or the
 // lookup, reads that return more than asked, an exact read that fails where a plain read of the same bytes worked,
@@ -18,6 +18,8 @@
 #include "kdmp/pdb.hpp"
 #include "kdmp/pe_image.hpp"
 #include "kdmp/summary.hpp"
+#include "kdmp/unwind_arm64.hpp"
+#include "kdmp/unwind_x64.hpp"
 
 namespace {
 
@@ -87,6 +89,69 @@ void symbols_file(std::span<const uint8_t> file) {
   }
   for (size_t i = 1; i < image->runtime_functions.size(); ++i) {
     check(image->runtime_functions[i - 1].begin <= image->runtime_functions[i].begin);
+  }
+  unwind_every_function(file, *image);
+}
+
+// The input's bytes as a thread's stack at a fixed address, for the unwinders.
+class BytesStack final : public kdmp::VirtualMemory {
+ public:
+  static constexpr uint64_t kBase = 0xffffd00000000000ull;
+  explicit BytesStack(std::span<const uint8_t> bytes) : bytes_(bytes) {}
+  kdmp::Status read_virtual_exact(kdmp::Gva va, std::span<uint8_t> out) override {
+    if (va.value < kBase || va.value - kBase > bytes_.size() || out.size() > bytes_.size() - (va.value - kBase)) {
+      return kdmp::make_error(kdmp::ErrorCode::NotPresent, "outside the stack", va.value);
+    }
+    std::memcpy(out.data(), bytes_.data() + (va.value - kBase), out.size());
+    return kdmp::Ok{};
+  }
+  unsigned pointer_size() const override { return 8; }
+
+ private:
+  std::span<const uint8_t> bytes_;
+};
+
+// An image file as the unwinders' source of UNWIND_INFO / .xdata.
+class FileUnwindSource final : public kdmp::UnwindSource {
+ public:
+  explicit FileUnwindSource(kdmp::FileImageReader& reader) : reader_(reader) {}
+  std::optional<kdmp::UnwindEntry> find_function(uint64_t) override { return std::nullopt; }
+  bool has_unwind_data(uint64_t) override { return true; }
+  kdmp::Status read_image(uint64_t, uint64_t rva, std::span<uint8_t> out) override {
+    if (rva > 0xffffffffull) return kdmp::make_error(kdmp::ErrorCode::InvalidArgument, "rva");
+    return reader_.read(static_cast<uint32_t>(rva), out);
+  }
+
+ private:
+  kdmp::FileImageReader& reader_;
+};
+
+// Every .pdata entry of the image unwound once over a stack made of the input itself: errors that say something,
+// never a crash.
+void unwind_every_function(std::span<const uint8_t> file, const kdmp::PeImage& image) {
+  kdmp::MemorySource source(file);
+  auto reader = kdmp::FileImageReader::open(source);
+  if (!reader.ok()) return;
+  FileUnwindSource unwind(*reader);
+  BytesStack stack(file);
+  size_t n = 0;
+  for (const kdmp::RuntimeFunction& f : image.runtime_functions) {
+    if (++n > 256) break;
+    kdmp::UnwindEntry e{0x140000000ull, f.begin, f.end, f.unwind, image.machine};
+    if (image.machine == 0x8664) {
+      kdmp::X64Registers r;
+      r.rip = e.image_base + f.begin + 1;
+      r.rsp() = BytesStack::kBase + (f.begin % 64) * 8;
+      r.gpr[5] = r.rsp() + 0x40;
+      auto step = kdmp::unwind_x64(unwind, stack, e, r, (f.begin & 1) != 0);
+      if (!step.ok()) check(!step.error().message.empty());
+    } else if (image.machine == 0xAA64) {
+      kdmp::Arm64Registers r;
+      r.pc = e.image_base + f.begin + 4;
+      r.sp = BytesStack::kBase + (f.begin % 64) * 8;
+      r.x[29] = r.sp + 0x40;
+      (void)kdmp::unwind_arm64(unwind, stack, e, r, (f.begin & 4) != 0);
+    }
   }
 }
 

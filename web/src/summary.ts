@@ -28,6 +28,12 @@ export interface Summary {
   /** Where each structure offset came from. */
   kernelOffsets: KernelOffsets;
   stack: SummaryStack;
+  /** The call stack from the dump's context, as WinDbg's `k`. */
+  callStack?: CallStack;
+  /** The call stack from the fault's own context, when the bug check points at one. */
+  faultCallStack?: CallStack;
+  /** The answer as `!analyze -v` gives it. */
+  analysis?: CrashAnalysis;
   /** Triage dumps (DumpType 4) only. */
   triage?: SummaryTriage;
   warnings: SummaryWarning[];
@@ -256,4 +262,40 @@ export function parseSummary(json: string): Summary {
     if (m.image?.timeDateStampIsHash) m.reproducible = true;
   }
   return s;
+}
+
+export interface StackFrame {
+  number: number;
+  childSp: Hex;
+  returnAddress: Hex;
+  instructionPointer: Hex;
+  /** "module!function+0xoff", "module+0xoff", or the bare address. */
+  callSite: string;
+  module: string | null;
+  function: string | null;
+  /** How the frame was found; "scan" frames are guesses. */
+  found: 'context' | 'unwind' | 'trap-frame' | 'frame-chain' | 'scan';
+  trapFrame: Hex | null;
+}
+
+export interface CallStack {
+  frames: StackFrame[];
+  stopReason: string;
+  guessed: boolean;
+}
+
+export interface CrashAnalysis {
+  bugcheckCode: Hex;
+  bugcheckName: string;
+  faultingIp: Hex | null;
+  symbolName: string | null;
+  moduleName: string | null;
+  imageName: string | null;
+  imageTimestamp: Hex | null;
+  timestampIsHash: boolean;
+  imageVersion: string | null;
+  processName: string | null;
+  thread: Hex | null;
+  failureBucket: string;
+  code: { address: Hex; instruction: Hex; bytes: string } | null;
 }

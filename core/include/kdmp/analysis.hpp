@@ -2,11 +2,16 @@
 // computed once from an opened dump. Full, bitmap and RDMP dumps walk page tables for this; triage dumps use
 // their saved driver list and saved regions.
 #pragma once
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "kdmp/call_stack.hpp"
+#include "kdmp/code_symbolizer.hpp"
 #include "kdmp/context.hpp"
+#include "kdmp/crash_answer.hpp"
 #include "kdmp/culprit.hpp"
 #include "kdmp/dump.hpp"
 #include "kdmp/exception.hpp"
@@ -28,7 +33,10 @@ struct Analysis {
   ModuleList modules;  // kernel and user modules, sorted by base; their warnings included
   ProcessReport processes;  // the crashing CPU, thread and process; every process of a full/kernel dump
   StackScan stack;  // from the lowest saved stack address (header context's stack pointer, or TopOfStack) up
+  CallStack call_stack;        // `k` from the header's context
+  CallStack fault_call_stack;  // `.cxr` / `.trap` then `k`: from faulting_context, when there is one
   Culprit culprit;
+  CrashAnswer answer;                       // SYMBOL_NAME, MODULE_NAME, IMAGE_NAME, the failure bucket
   std::vector<Warning> warnings;  // why a part is missing (no context, no virtual memory, ...) plus the stack's
   // Per module (in modules.modules' order): its PE image and symbol source; the symbolizer over all of them.
   // Its warnings (pdb-mismatch, ...) are in `warnings` too.
@@ -37,6 +45,7 @@ struct Analysis {
 
 struct AnalysisOptions {
   SymbolProvider* symbols = nullptr;  // PDBs and image files; none: images in the dump and their exports only
+  size_t max_frames = 256;            // per call stack
 };
 
 Analysis analyze(Dump& dump, const AnalysisOptions& options = {});

@@ -50,6 +50,9 @@ function culpritBlock(context: ViewerContext): HTMLElement {
     facts.push({ label: 'File', value: module.path || module.name, field: 'culpritPath' });
     facts.push({ label: 'Linked', value: describeLinkTime(module, context.summary.header.systemTime).text, field: 'culpritTimestamp' });
   }
+  const analysis = context.summary.analysis;
+  if (analysis?.symbolName) facts.unshift({ label: 'Symbol', value: analysis.symbolName, field: 'analysisSymbol' });
+  if (analysis?.failureBucket) facts.unshift({ label: 'Failure bucket', value: analysis.failureBucket, field: 'analysisBucket' });
   return block('Probably caused by', [
     el('p', { className: 'crash-culprit-name', text: culprit.module, data: { field: 'culpritModule' } }),
     factList(facts),

@@ -3,10 +3,35 @@
 // data that happens to point into code. When the bug check names the state at the fault, a marked row shows where
 // its stack pointer falls: the rows above it lie between the bug check and the fault.
 import { formatBytes } from '../format';
-import type { Panel } from '../viewer/context';
+import type { CallStack } from '../summary';
+import type { Panel, ViewerContext } from '../viewer/context';
 import { el } from '../views/dom';
 import { cell, dataTable, emptyNote, panelPage, row, text, virtualButton } from './ui';
 import { symbolOr } from './describe';
+
+const foundText: Record<string, string> = {
+  context: 'context',
+  unwind: 'unwind data',
+  'trap-frame': 'trap frame',
+  'frame-chain': 'frame chain',
+  scan: 'scan (a guess)',
+};
+
+// The call stack as WinDbg's `k`: one row per frame; a click on the call site opens its code in the hex view.
+function callStackTable(context: ViewerContext, title: string, stack: CallStack, field: string): HTMLElement[] {
+  const rows = stack.frames.map((f) => row([
+    cell(f.number.toString(16).padStart(2, '0'), { mono: true }),
+    cell(virtualButton(context, f.childSp, f.childSp, 'frameChildSp')),
+    cell(f.returnAddress, { mono: true, field: 'frameReturn' }),
+    cell(virtualButton(context, f.instructionPointer, f.callSite, 'frameCallSite')),
+    cell(foundText[f.found] ?? f.found, { field: 'frameFound' }),
+  ], { found: f.found }, f.found === 'scan' ? 'stack-other' : 'stack-return'));
+  return [
+    el('h3', { text: title }),
+    dataTable(['#', 'Child-SP', 'RetAddr', 'Call Site', 'Found by'], rows, { className: `call-stack ${field}` }),
+    el('p', { className: 'panel-intro', text: `Stopped: ${stack.stopReason}`, data: { field: `${field}Stop` } }),
+  ];
+}
 
 export const stackPanel: Panel = {
   id: 'stack',
@@ -15,6 +40,14 @@ export const stackPanel: Panel = {
   render(context) {
     const { stack } = context.summary;
     const page = panelPage('stack', 'Stack', 'Values on the crashing thread\u2019s stack that point into a module. Probable return addresses, just after a call, show the chain of calls that led to the crash, most recent first.');
+    const { callStack, faultCallStack } = context.summary;
+    if (faultCallStack && faultCallStack.frames.length > 0) {
+      page.append(...callStackTable(context, 'Call stack at the fault', faultCallStack, 'faultCallStack'));
+    }
+    if (callStack && callStack.frames.length > 0) {
+      page.append(...callStackTable(context, faultCallStack ? 'Call stack at the bug check' : 'Call stack', callStack, 'callStack'));
+    }
+    page.append(el('h3', { text: 'Stack scan' }));
     const probable = stack.entries.filter((e) => e.probableReturn).length;
     page.append(el('p', { className: 'stack-range', data: { field: 'stackRange' } }, [
       text('Scanned '),
