@@ -298,12 +298,12 @@ describe('the stack tab', () => {
     await open('sample.dmp');
     const { stack } = summaryOf('sample.dmp');
     const panel = await showTab('stack');
-    const visible = () => panel.locator('tbody tr:not([hidden]) [data-field="stackSymbol"]').allTextContents();
+    const visible = () => panel.locator('.stack-table tbody tr:not([hidden]) [data-field="stackSymbol"]').allTextContents();
     expect(await visible()).toEqual(stack.entries.filter((e) => e.probableReturn).map((e) => `${e.module}+${e.offset}`));
     expect(await field(panel, 'stackStart').textContent()).toBe(stack.start);
     await field(panel, 'stackProbableOnly').uncheck();
     expect(await visible()).toEqual(stack.entries.map((e) => `${e.module}+${e.offset}`));
-    expect(await panel.locator('tr.stack-other').count()).toBe(stack.entries.filter((e) => !e.probableReturn).length);
+    expect(await panel.locator('.stack-table tr.stack-other').count()).toBe(stack.entries.filter((e) => !e.probableReturn).length);
   });
 });
 

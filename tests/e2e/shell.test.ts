@@ -98,7 +98,8 @@ describe('an open dump', () => {
     await openFixtures(page, 'sample.dmp');
     await poll(() => page.locator('[data-tab="hex"]').getAttribute('aria-selected')).toBe('true');
     expect(await page.locator('[data-panel="hex"]').isVisible()).toBe(true);
-    expect(new URL(page.url()).hash).toContain('space=file');
+    // The hex view writes its place into the fragment once it has laid out: wait for it, not for a time.
+    await poll(() => new URL(page.url()).hash).toContain('space=file');
     expect(new URL(page.url()).hash).toContain('address=0x38');
   });
 
