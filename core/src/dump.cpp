@@ -125,6 +125,9 @@ std::span<const uint8_t> Dump::view_physical(Gpa gpa, size_t size) const {
     const auto page = physical_.page_offset(pfn);
     if (!page || page->value != first->value + (pfn - gpa.page_number()) * kPageSize) return {};
   }
+  // As reads do, a page the file holds only part of (a truncated dump) is not in the dump: no view of it either.
+  const uint64_t pages = last_pfn - gpa.page_number() + 1;
+  if (first->value > file_size() || (file_size() - first->value) / kPageSize < pages) return {};
   const auto bytes = cache_->view(first->value + gpa.page_offset(), size);
   return bytes.size() == size ? bytes : std::span<const uint8_t>{};
 }

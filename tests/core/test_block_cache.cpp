@@ -1,6 +1,7 @@
 // The byte sources and the cache in front of them: reads across block boundaries, read-ahead on sequential misses,
 // big reads that leave the cache alone, short and failing sources, and the zero-copy path (a viewable source, the
 // memory mapping) against the copying path (the block cache, pread) byte for byte.
+#include <array>
 #include <catch2/catch.hpp>
 
 #include <cstdio>
@@ -251,6 +252,21 @@ TEST_CASE("view_physical covers stored runs only") {
   CHECK(dump->view_physical(Gpa(0x5000), 8).empty());
   CHECK(dump->view_physical(Gpa(0x1000), 0).empty());
   CHECK(dump->view_physical(Gpa(~uint64_t{0} - 3), 8).empty());
+}
+
+TEST_CASE("view_physical gives no view of a page the truncated file holds only part of, as reads refuse it") {
+  const auto bytes = fixture_bytes("full-truncated.dmp");
+  auto dump = open_as(bytes, true);
+  REQUIRE(dump.ok());
+  // PFN 0x10 is stored at 0x6000 and the file ends at 0x6800: its first bytes are in the file, its page is not whole.
+  REQUIRE(bytes.size() == 0x6800);
+  REQUIRE(dump->physical_to_file(Gpa(0x10000)).has_value());
+  CHECK(dump->physical_to_file(Gpa(0x10000))->value == 0x6000);
+  std::array<uint8_t, 16> out{};
+  CHECK_FALSE(dump->read_physical_exact(Gpa(0x10000), out).ok());
+  CHECK(dump->view_physical(Gpa(0x10000), 16).empty());
+  // The whole pages before it still have views.
+  CHECK(dump->view_physical(Gpa(0x1000), 16).size() == 16);
 }
 
 TEST_CASE("page-table pages stay cached while data streams through") {

@@ -66,6 +66,8 @@ void read_and_check(kdmp::Dump& dump, std::span<const uint8_t> file, uint64_t gp
 }
 
 // The input as a PDB (MSF magic) or a PE image file ("MZ"): open, index, look up; errors must say something.
+void unwind_every_function(std::span<const uint8_t> file, const kdmp::PeImage& image);
+
 void symbols_file(std::span<const uint8_t> file) {
   if (kdmp::is_pdb(file)) {
     auto pdb = kdmp::Pdb::open(std::make_unique<kdmp::MemorySource>(file));
