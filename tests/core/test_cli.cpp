@@ -1,6 +1,8 @@
 // The kdmp-parser command line, run as a process on fixture files.
 #include <catch2/catch.hpp>
 
+#include "cli_run.hpp"
+
 #include <unistd.h>
 
 #include <cstdio>
@@ -11,23 +13,6 @@
 #include "catalog.hpp"
 
 namespace {
-
-struct Run {
-  int status;
-  std::string out;
-};
-
-Run run_cli(const std::string& args) {
-  const std::string command = std::string(KDMP_CLI_PATH) + " " + args + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::string out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
-  const int status = pclose(pipe);
-  return {WEXITSTATUS(status), out};
-}
 
 std::string fixture(const std::string& name) {
   static const std::filesystem::path dir = [] {

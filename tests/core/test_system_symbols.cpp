@@ -3,6 +3,8 @@
 // exports when there is no PDB, and stay module+offset (with the RSDS identity) when neither names the address.
 #include <catch2/catch.hpp>
 
+#include "cli_run.hpp"
+
 #include <signal.h>
 #include <unistd.h>
 
@@ -306,23 +308,6 @@ struct HttpServer {
   }
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port); }
 };
-
-struct CliRun {
-  int status;
-  std::string out;
-};
-
-CliRun run_cli(const std::string& args, const std::string& env = "") {
-  const std::string command = env + " " + std::string(KDMP_CLI_PATH) + " " + args + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::string out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
-  const int status = pclose(pipe);
-  return {WEXITSTATUS(status), out};
-}
 
 }  // namespace
 
