@@ -3,6 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 import { aliases } from './aliases.config.ts';
+import { disassemblerPlugin } from './scripts/vite-disasm-plugin.mjs';
 import { offlinePlugin } from './scripts/vite-offline-plugin.ts';
 
 // The Emscripten glue require()s 'fs' and 'path' in its Node branch, which never runs in a browser: resolve them to
@@ -24,8 +25,11 @@ export default defineConfig({
   root: fileURLToPath(new URL('./web', import.meta.url)),
   base: './',
   resolve: { alias: aliases },
-  // dist/sw.js: the service worker that lets the standalone page reload offline.
-  plugins: [offlinePlugin()],
+  // dist/sw.js: the service worker that lets the standalone page reload offline. The disassemblers' npm builds need
+  // a word changed to load in a browser (scripts/vite-disasm-plugin.ts), in the build and in the dev server's
+  // pre-bundling alike.
+  plugins: [disassemblerPlugin(), offlinePlugin()],
+  optimizeDeps: { rolldownOptions: { plugins: [disassemblerPlugin()] } },
   // The worker is bundled separately, with its own plugin list.
   worker: { format: 'es', plugins: () => [glueNodeBuiltins] },
   build: {

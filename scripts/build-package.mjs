@@ -13,6 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
 import { build } from 'vite';
+import { disassemblerPlugin } from './vite-disasm-plugin.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = process.env.KDMP_NPM_OUT ? path.resolve(process.env.KDMP_NPM_OUT) : path.join(root, 'build/npm');
@@ -36,7 +37,7 @@ await build({
   configFile: false,
   root,
   logLevel: 'warn',
-  plugins: [externalGlue],
+  plugins: [externalGlue, disassemblerPlugin()],
   resolve: { alias: [{ find: /^@wasm\/(?!kdmpview$)/, replacement: path.join(root, 'wasm') + '/' }] },
   build: {
     outDir: out,

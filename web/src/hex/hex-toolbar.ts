@@ -12,6 +12,8 @@ export interface ToolbarActions {
   onGoto(text: string): void;
   onWidth(width: 16 | 32): void;
   onCopy(format: CopyFormat | 'address'): void;
+  /** The Disassembly button: show or hide the pane. */
+  onDisassembly(): void;
 }
 
 const SPACES: readonly { kind: AddressSpaceKind; label: string; title: string }[] = [
@@ -45,6 +47,7 @@ export class HexToolbar {
   private readonly dtbMessage: HTMLElement;
   private readonly spaceButtons = new Map<AddressSpaceKind, HTMLButtonElement>();
   private readonly widthButtons = new Map<16 | 32, HTMLButtonElement>();
+  private readonly disassemblyButton: HTMLButtonElement;
 
   constructor(actions: ToolbarActions) {
     const id = `hex-toolbar-${++toolbarCount}`;
@@ -127,7 +130,11 @@ export class HexToolbar {
       copies.append(b);
     }
 
-    this.element = el('div', { className: 'hex-toolbar' }, [spaces, this.dtbGroup, gotoGroup, widths, copies]);
+    this.disassemblyButton = button('Disassembly', 'tool-button hex-tool', { tool: 'disassembly' }, 'Disassemble the code at the cursor (virtual memory, code pages)');
+    this.disassemblyButton.setAttribute('aria-pressed', 'false');
+    this.disassemblyButton.addEventListener('click', () => actions.onDisassembly());
+
+    this.element = el('div', { className: 'hex-toolbar' }, [spaces, this.dtbGroup, gotoGroup, widths, this.disassemblyButton, copies]);
     this.element.setAttribute('role', 'toolbar');
     this.element.setAttribute('aria-label', 'Hex view');
   }
@@ -147,6 +154,10 @@ export class HexToolbar {
 
   setWidth(width: 16 | 32): void {
     for (const [w, b] of this.widthButtons) b.setAttribute('aria-pressed', String(w === width));
+  }
+
+  setDisassembly(on: boolean): void {
+    this.disassemblyButton.setAttribute('aria-pressed', String(on));
   }
 
   /** The go-to box's failure, next to it; null clears it. */

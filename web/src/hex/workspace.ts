@@ -16,6 +16,8 @@ import { DataInspector, INSPECTOR_BYTES } from './inspector';
 import { SearchPanel, type SearchScope } from './search-panel';
 import { StructureMap } from './structure-map';
 import { BookmarkPanel, type Bookmark } from './bookmarks';
+import { DisassemblyPane } from './disasm-pane';
+import { codeArchOf } from '../disasm/disassembler';
 
 export interface HexState extends HexLocation {
   bytesPerRow: 16 | 32;
@@ -42,6 +44,7 @@ export class HexWorkspace {
   private readonly inspector: DataInspector;
   private readonly search: SearchPanel;
   private readonly bookmarks: BookmarkPanel;
+  private readonly disassembly: DisassemblyPane;
   private readonly status: Record<'cursor' | 'symbol' | 'selection' | 'describe', HTMLElement>;
   /** One view per space (virtual: for the DTB in use), so each keeps its cursor and scroll position. */
   private readonly views = new Map<AddressSpaceKind, SpaceView>();
@@ -88,6 +91,7 @@ export class HexWorkspace {
       onGoto: (text) => this.goto(text),
       onWidth: (width) => this.setWidth(width),
       onCopy: (format) => void this.copy(format),
+      onDisassembly: () => this.setDisassembly(!this.disassembly.enabled),
     });
     this.view = new HexView({
       onCursor: () => this.cursorMoved(),
@@ -131,7 +135,8 @@ export class HexWorkspace {
       onChange: (bookmarks) => options.onBookmarks?.(bookmarks),
     });
     if (options.bookmarks) this.bookmarks.set(options.bookmarks);
-    const side = el('aside', { className: 'hex-side' }, [this.inspector.element, this.search.element, this.bookmarks.element]);
+    this.disassembly = new DisassemblyPane({ dump, arch: codeArchOf(summary.header.machineImageType), modules: context.modules });
+    const side = el('aside', { className: 'hex-side' }, [this.disassembly.element, this.inspector.element, this.search.element, this.bookmarks.element]);
     side.setAttribute('aria-label', 'Inspector and search');
     this.element = el('section', { className: 'hex-workspace' }, [this.toolbar.element, el('div', { className: 'hex-columns' }, [main, side])]);
     this.element.setAttribute('aria-label', `Hex view of ${context.name}`);
@@ -151,6 +156,7 @@ export class HexWorkspace {
     if (this.destroyed) return;
     const token = ++this.showToken;
     if (location.bytesPerRow) this.setWidth(location.bytesPerRow, false);
+    if (location.disassembly) this.setDisassembly(true);
     const apply = (view: SpaceView | null) => {
       if (token !== this.showToken || this.destroyed) return;
       this.pending = null;
@@ -193,7 +199,13 @@ export class HexWorkspace {
     this.destroyed = true;
     clearTimeout(this.locationTimer);
     this.search.cancel();
+    this.disassembly.destroy();
     this.view.destroy();
+  }
+
+  private setDisassembly(on: boolean): void {
+    this.toolbar.setDisassembly(on);
+    this.disassembly.setEnabled(on);
   }
 
   private virtualDtb(): bigint | undefined {
@@ -439,6 +451,7 @@ export class HexWorkspace {
     const current = this.views.get(this.kind);
     if (!current) return;
     const { cursor, space } = current;
+    this.disassembly.update(space, cursor);
     this.status.cursor.textContent = hexAddress(cursor);
     this.status.symbol.textContent = visibleText(space.kind === 'virtual' ? this.context.modules.symbolize(cursor) ?? '' : '');
     const selection = this.view.selection();

@@ -1,6 +1,9 @@
 // "What crashed": the first screen, for someone looking at a blue screen for the first time. The bug check in words,
 // the driver blamed and why, the parameters with their meanings, when and on what the crash happened, and the
 // dump's problems in plain words.
+import { codeArchOf } from '../disasm/disassembler';
+import { bytesFromHex } from '../disasm/listing';
+import { disassemblyElement } from '../disasm/code-view';
 import { formatHexSize, formatLocal, formatUptime, formatUtc } from '../format';
 import type { Summary } from '../summary';
 import type { Panel, ViewerContext } from '../viewer/context';
@@ -85,6 +88,26 @@ function runningBlock(context: ViewerContext): HTMLElement | null {
     facts.push({ label: 'IRQL', value: irql, field: 'crashingIrql' });
   }
   return block('Running when it crashed', [factList(facts)], 'crash-running');
+}
+
+/** The faulting instruction disassembled with a few around it, as !analyze -v shows it, when the dump holds the code
+ *  (analysis.code). The disassembler loads after the rest of the screen is shown. */
+function faultingCodeBlock(context: ViewerContext): HTMLElement | null {
+  const { analysis, header } = context.summary;
+  const code = analysis?.code;
+  const arch = codeArchOf(header.machineImageType);
+  const bytes = code ? bytesFromHex(code.bytes) : null;
+  if (!code || !arch || !bytes) return null;
+  const holder = el('div', { className: 'crash-code-listing' }, [el('p', { className: 'panel-intro', text: 'Disassembling\u2026' })]);
+  void disassemblyElement({
+    arch, bytes, start: BigInt(code.address), target: BigInt(code.instruction), before: 4, after: 5,
+    symbolize: (addresses) => context.dump.symbolize(addresses), field: 'faultingCode',
+  }).then((listing) => holder.replaceChildren(listing));
+  const where = analysis?.symbolName ?? code.instruction;
+  return block('Faulting instruction', [
+    el('p', { className: 'mono crash-code-where', text: `${where}:`, data: { field: 'faultingCodeSymbol' } }),
+    holder,
+  ], 'crash-code');
 }
 
 function warningsBlock(summary: Summary): HTMLElement | null {
@@ -197,6 +220,7 @@ export const crashPanel: Panel = {
     page.append(
       headline(context.summary),
       culpritBlock(context),
+      ...[faultingCodeBlock(context)].filter((b): b is HTMLElement => b !== null),
       ...(running ? [running] : []),
       ...[exceptionBlock(context)].filter((b): b is HTMLElement => b !== null),
       ...(warnings ? [warnings] : []),

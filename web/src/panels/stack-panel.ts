@@ -2,11 +2,13 @@
 // address up. Values just after a call instruction are probable return addresses (the call chain); the others are
 // data that happens to point into code. When the bug check names the state at the fault, a marked row shows where
 // its stack pointer falls: the rows above it lie between the bug check and the fault.
+import { codeArchOf } from '../disasm/disassembler';
+import { disassemble, readCodeAround } from '../disasm/code-view';
 import { formatBytes } from '../format';
-import type { CallStack } from '../summary';
+import type { CallStack, StackFrame } from '../summary';
 import type { Panel, ViewerContext } from '../viewer/context';
 import { el } from '../views/dom';
-import { cell, dataTable, emptyNote, panelPage, row, text, virtualButton } from './ui';
+import { cell, dataTable, emptyNote, hexButton, panelPage, row, text, virtualButton } from './ui';
 import { symbolOr } from './describe';
 
 const foundText: Record<string, string> = {
@@ -17,19 +19,73 @@ const foundText: Record<string, string> = {
   scan: 'scan (a guess)',
 };
 
-// The call stack as WinDbg's `k`: one row per frame; a click on the call site opens its code in the hex view.
+/** Whether a frame's instruction pointer is a return address (its call is the instruction before it), rather than
+ *  the instruction that was running (the context's, or the one a trap frame interrupted). */
+function isReturn(frame: StackFrame): boolean {
+  return frame.found !== 'context' && frame.found !== 'trap-frame';
+}
+
+/** Bytes of code read before and after a frame's instruction pointer for its listing. */
+const CODE_BEFORE = 48;
+const CODE_AFTER = 32;
+
+// A frame's code under the call-stack tables: the call (or the running instruction) marked among its neighbours,
+// and a button to its bytes in the hex view.
+async function frameCode(context: ViewerContext, frame: StackFrame, holder: HTMLElement): Promise<void> {
+  const ip = BigInt(frame.instructionPointer);
+  const title = el('h4', { className: 'stack-code-title', data: { field: 'stackCodeTitle' } }, [
+    text(`Frame ${frame.number.toString(16).padStart(2, '0')}: ${frame.callSite}`),
+  ]);
+  const body = el('div', { className: 'stack-code-listing' }, [el('p', { className: 'panel-intro', text: 'Disassembling\u2026' })]);
+  holder.replaceChildren(title, body);
+  holder.hidden = false;
+  const arch = codeArchOf(context.summary.header.machineImageType);
+  const code = arch ? await readCodeAround(context.dump, ip, CODE_BEFORE, CODE_AFTER) : null;
+  if (holder.dataset['frame'] !== String(frame.number)) return;  // another frame was clicked meanwhile
+  if (!arch || !code) {
+    body.replaceChildren(emptyNote(arch ? `The dump does not hold the code at ${frame.instructionPointer}.` : 'This machine\u2019s code is not disassembled.', 'stackCodeError'));
+    return;
+  }
+  const result = await disassemble({
+    arch, bytes: code.bytes, start: code.start, target: ip, before: 6, after: 4, markCall: isReturn(frame),
+    symbolize: (addresses) => context.dump.symbolize(addresses), field: 'stackCode',
+  });
+  if (holder.dataset['frame'] !== String(frame.number)) return;
+  const current = result.current;
+  const at = current ? current.address : ip;
+  const hex = hexButton(context, { space: 'virtual', address: at, disassembly: true, ...(current ? { length: current.bytes.length } : {}) },
+    isReturn(frame) ? 'Show the call in the hex view' : 'Show the instruction in the hex view', 'stackCodeHex');
+  body.replaceChildren(result.element, el('p', {}, [hex]));
+}
+
+// The call stack as WinDbg's `k`: one row per frame; a click on the call site opens its code in the hex view, the
+// Code button its disassembly under the table.
 function callStackTable(context: ViewerContext, title: string, stack: CallStack, field: string): HTMLElement[] {
-  const rows = stack.frames.map((f) => row([
-    cell(f.number.toString(16).padStart(2, '0'), { mono: true }),
-    cell(virtualButton(context, f.childSp, f.childSp, 'frameChildSp')),
-    cell(f.returnAddress, { mono: true, field: 'frameReturn' }),
-    cell(virtualButton(context, f.instructionPointer, f.callSite, 'frameCallSite')),
-    cell(foundText[f.found] ?? f.found, { field: 'frameFound' }),
-  ], { found: f.found }, f.found === 'scan' ? 'stack-other' : 'stack-return'));
+  const holder = el('section', { className: 'stack-code', data: { field: `${field}Code` } });
+  holder.hidden = true;
+  holder.setAttribute('aria-live', 'polite');
+  const rows = stack.frames.map((f) => {
+    const show = el('button', { className: 'link-button', text: 'Code', data: { field: 'frameCode' } });
+    show.type = 'button';
+    show.title = `Disassemble frame ${f.number.toString(16).padStart(2, '0')} (${f.callSite})`;
+    show.addEventListener('click', () => {
+      holder.dataset['frame'] = String(f.number);
+      void frameCode(context, f, holder);
+    });
+    return row([
+      cell(f.number.toString(16).padStart(2, '0'), { mono: true, field: 'frameNumber' }),
+      cell(virtualButton(context, f.childSp, f.childSp, 'frameChildSp')),
+      cell(f.returnAddress, { mono: true, field: 'frameReturn' }),
+      cell(virtualButton(context, f.instructionPointer, f.callSite, 'frameCallSite')),
+      cell(foundText[f.found] ?? f.found, { field: 'frameFound' }),
+      cell(show),
+    ], { found: f.found }, f.found === 'scan' ? 'stack-other' : 'stack-return');
+  });
   return [
     el('h3', { text: title }),
-    dataTable(['#', 'Child-SP', 'RetAddr', 'Call Site', 'Found by'], rows, { className: `call-stack ${field}` }),
+    dataTable(['#', 'Child-SP', 'RetAddr', 'Call Site', 'Found by', 'Code'], rows, { className: `call-stack ${field}` }),
     el('p', { className: 'panel-intro', text: `Stopped: ${stack.stopReason}`, data: { field: `${field}Stop` } }),
+    holder,
   ];
 }
 

@@ -17,6 +17,8 @@ export interface HexLocation {
   /** Where the cursor is inside the selection when it is not on its first byte (a selection made with Shift+Right
    *  ends with the cursor on its last byte, and the inspector reads from there). */
   cursor?: bigint;
+  /** Open the hex view's disassembly pane (a Stack tab frame's code). */
+  disassembly?: boolean;
 }
 
 /** The tabs of an open dump, in the order they appear. */
