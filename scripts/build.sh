@@ -41,10 +41,19 @@ step "wasm (build-wasm/)"
 cmake --build build-wasm -j "$jobs"
 
 # The fixtures only change when their writer does.
-# With the driver images the native build makes (tests/images), the symbol fixtures too.
+# With the driver images the native build makes (tests/images), the symbol fixtures too; with the unwinder's images
+# (tests/stack_images), the call-stack fixtures.
 image_args=()
-[[ -f build/tests/images/symdrva.pdb ]] && image_args=(--images build/tests/images)
-if changed_since build/fixtures/.stamp build/tests/make-fixtures "${image_args[@]:1}"; then
+image_dirs=()
+if [[ -f build/tests/images/symdrva.pdb ]]; then
+  image_args+=(--images build/tests/images)
+  image_dirs+=(build/tests/images)
+fi
+if [[ -f build/tests/stack_images/x64/ntoskrnl.pdb ]]; then
+  image_args+=(--stack-images build/tests/stack_images)
+  image_dirs+=(build/tests/stack_images)
+fi
+if changed_since build/fixtures/.stamp build/tests/make-fixtures "${image_dirs[@]}"; then
   step "fixtures (build/fixtures/)"
   rm -rf build/fixtures
   build/tests/make-fixtures build/fixtures "${image_args[@]}"
