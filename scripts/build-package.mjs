@@ -38,6 +38,8 @@ await build({
   root,
   logLevel: 'warn',
   plugins: [externalGlue, disassemblerPlugin()],
+  // The disassemblers' .wasm files are found relative to the chunk that loads them, wherever a host serves the package.
+  base: './',
   resolve: { alias: [{ find: /^@wasm\/(?!kdmpview$)/, replacement: path.join(root, 'wasm') + '/' }] },
   build: {
     outDir: out,

@@ -86,7 +86,9 @@ export async function disassemble(options: DisassemblyOptions): Promise<Disassem
   const note = (text: string) => ({ element: el('p', { className: 'panel-empty', text, data: { field: `${options.field}Error` } }), current: null });
   try {
     const disassembler = await loadDisassembler(options.arch);
-    listing = listingAround(disassembler, options.bytes, options.start, options.target, options.before, options.after, { markCall: options.markCall ?? false });
+    // A Thumb address may carry the Thumb bit (bit 0 of a pc or a return address): the instruction starts below it.
+    const target = options.arch === 'thumb' ? options.target & ~1n : options.target;
+    listing = listingAround(disassembler, options.bytes, options.start, target, options.before, options.after, { markCall: options.markCall ?? false });
   } catch (error) {
     return note(`The ${ARCH_NAMES[options.arch]} disassembler could not load: ${error instanceof Error ? error.message : String(error)}`);
   }

@@ -205,6 +205,7 @@ export class HexWorkspace {
 
   private setDisassembly(on: boolean): void {
     this.toolbar.setDisassembly(on);
+    this.element.classList.toggle('hex-workspace-disasm', on);
     this.disassembly.setEnabled(on);
   }
 
