@@ -75,6 +75,9 @@ describe('the site offline', () => {
     expect(answeredByWorker).toContain('/');
     expect(answeredByWorker.some((p) => /^\/assets\/worker-[\w-]+\.js$/.test(p))).toBe(true);
     expect(answeredByWorker.some((p) => /^\/assets\/kdmpview-[\w-]+\.wasm$/.test(p))).toBe(true);
+    // The first screen's disassembly too: iced-x86 and its .wasm, loaded on first use, came from the cache.
+    await poll(() => page.locator('[data-field="faultingCode"] tr[data-current="true"]').count()).toBe(1);
+    expect(answeredByWorker.some((p) => /^\/assets\/iced_x86_bg-[\w-]+\.wasm$/.test(p))).toBe(true);
   });
 
   it('opens the sample offline once it was opened online', async () => {

@@ -176,3 +176,16 @@ describe('iced-x86 patched for the browser (scripts/vite-disasm-plugin.ts)', () 
     expect(() => patchIcedForBrowser('module.exports = {};')).toThrow(/not the 1\.21\.0 Node build/);
   });
 });
+
+describe('the listing around an address on Thumb-2', () => {
+  it('steps back by halfwords without splitting a 32-bit instruction', () => {
+    // ldr r0, [r1]; bl #...; ldr r0, [r1, #0x28] (the target); bx lr
+    const listing = listingAround(disassemblers.thumb, bytes('086800f002f8886a7047'), 0x80001000n, 0x80001006n, 3, 2);
+    expect(listing.lines.map((l) => `${l.current ? '>' : ' '}${l.mnemonic} ${l.operands}`)).toEqual([
+      ' ldr r0, [r1]',
+      ' bl #0x8000100a',
+      '>ldr r0, [r1, #0x28]',
+      ' bx lr',
+    ]);
+  });
+});

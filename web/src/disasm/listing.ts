@@ -1,7 +1,8 @@
 // Instructions around an address, as WinDbg's `u` and `!analyze -v` show the faulting instruction: a few before it,
 // the instruction itself, a few after. Going backwards is the hard part on x86, where instructions have any length:
 // decoding from each possible start before the target, the first start whose instructions land exactly on the
-// target (none invalid) gives the instructions before it. ARM instructions have fixed starts.
+// target (none invalid) gives the instructions before it; Thumb-2 (2 or 4 bytes) likewise, by halfwords. ARM64
+// instructions are all 4 bytes.
 import { type Disassembler, type Instruction, instructionAlignment } from './disassembler';
 
 export interface ListingLine extends Instruction {
@@ -44,15 +45,15 @@ export function listingAround(disassembler: Disassembler, bytes: Uint8Array, sta
 
 /** The last `count` instructions that end exactly at offset `at` of `bytes`. */
 function instructionsBefore(disassembler: Disassembler, bytes: Uint8Array, start: bigint, at: number, count: number): Instruction[] {
-  const unit = instructionAlignment(disassembler.arch);
-  if (unit > 1) {
-    // Fixed starts: the `count` units (or fewer) right before the target.
-    const from = Math.max(0, at - count * 4 - (at % unit));
-    const aligned = from - (from % unit) + (at % unit);
-    return lastEndingAt(disassembler.decode(bytes.subarray(aligned, at), start + BigInt(aligned), count * 4), start + BigInt(at), count);
+  if (disassembler.arch === 'arm64') {
+    // Fixed 4-byte instructions: the `count` words (or fewer) right before the target.
+    const from = Math.max(at % 4, at - count * 4);
+    return lastEndingAt(disassembler.decode(bytes.subarray(from, at), start + BigInt(from), count), start + BigInt(at), count);
   }
-  // x86: the furthest start that falls in step with the target, so as many instructions as possible are shown.
-  for (let from = 0; from < at; from++) {
+  // x86 (any length) and Thumb-2 (2 or 4 bytes): the furthest start that falls in step with the target, so as many
+  // instructions as possible are shown.
+  const unit = instructionAlignment(disassembler.arch);
+  for (let from = at % unit; from < at; from += unit) {
     const decoded = disassembler.decode(bytes.subarray(from, at), start + BigInt(from), at - from);
     const last = decoded[decoded.length - 1];
     if (!last || decoded.some((i) => i.invalid)) continue;
