@@ -11,6 +11,10 @@
 //   - the viewer (dist/): the same dump picked in the page until its first screen shows (the page's own
 //     performance marks, from the file input's change to the crash panel on screen), and hex-view scroll steps
 //     (a wheel event until the rows are laid out), over physical memory and over the file
+//   - the viewer's first screen with symbols: symbols-x64.dmp and symdrv.pdb (build/fixtures) picked together, from
+//     the file input's change until the first screen names the faulting function (SYMBOL_NAME and the failure bucket
+//     from the PDB) and until it shows the faulting instruction disassembled (iced-x86 loaded on first use); the
+//     first open of a fresh browser, then warm opens (the page reloaded each time)
 // Usage: node scripts/bench-browser.mjs [--gib N] [--search-mib N] [--dump PATH] [--no-dense]   (after scripts/build.sh)
 // --dump benches an existing dump file instead (e.g. one whose pages hold real data rather than a hole).
 import { execFileSync } from 'node:child_process';
@@ -83,6 +87,7 @@ try {
 
   const dense = args.includes('--no-dense') ? null : await benchDense(browser, server.url, denseDump(), searchMib);
   const viewer = await benchViewer(browser, dumpFile);
+  const symbolsFirstScreen = await benchSymbolsFirstScreen(browser);
 
   const wasm = readFileSync(path.join(pkg, 'kdmpview.wasm'));
   const result = {
@@ -97,6 +102,7 @@ try {
     wasmHeapBytes: figures.heap,
     dense,
     viewer,
+    symbolsFirstScreen,
   };
   console.log(`kdmpview browser figures (Chromium ${result.chromium}, ${result.dump.file}, ${result.dump.fileSize} bytes)
   open from a File -> summary   first ${result.openToSummaryMs.first} ms, second ${result.openToSummaryMs.second} ms (each starts its worker)
@@ -106,7 +112,9 @@ try {
   wasm heap afterwards          ${(result.wasmHeapBytes / 2 ** 20).toFixed(1)} MiB
 ${dense ? denseText(dense) : ''}  viewer: file picked -> first screen   ${viewer.summaryShownMs.map(round).join(' ms, ')} ms (three opens)
   viewer: hex scroll step (physical)    median ${viewer.scroll.physical.median} ms, p95 ${viewer.scroll.physical.p95} ms, max ${viewer.scroll.physical.max} ms over ${viewer.scroll.physical.steps} steps
-  viewer: hex scroll step (file)        median ${viewer.scroll.file.median} ms, p95 ${viewer.scroll.file.p95} ms, max ${viewer.scroll.file.max} ms over ${viewer.scroll.file.steps} steps`);
+  viewer: hex scroll step (file)        median ${viewer.scroll.file.median} ms, p95 ${viewer.scroll.file.p95} ms, max ${viewer.scroll.file.max} ms over ${viewer.scroll.file.steps} steps
+  viewer: dump + PDB picked -> symbol and bucket shown   first ${round(symbolsFirstScreen.first.symbolMs)} ms, warm ${symbolsFirstScreen.warm.map((o) => round(o.symbolMs)).join(' ms, ')} ms
+  viewer: dump + PDB picked -> faulting instruction disassembled   first ${round(symbolsFirstScreen.first.codeMs)} ms, warm ${symbolsFirstScreen.warm.map((o) => round(o.codeMs)).join(' ms, ')} ms`);
   mkdirSync(path.join(root, 'build/bench'), { recursive: true });
   writeFileSync(path.join(root, 'build/bench/browser.json'), `${JSON.stringify(result, null, 2)}\n`);
 } finally {
@@ -161,6 +169,50 @@ async function benchViewer(browser, dumpFile) {
     };
     return { summaryShownMs, scroll: { physical: await scroll('physical'), file: await scroll('file') } };
   } finally {
+    await site.close();
+  }
+}
+
+/**
+ * The first screen with symbols: a dump and its PDB picked together, until the symbol and the bucket show and until
+ * the faulting instruction is disassembled. Times run from the page's kdmpview:open-start mark. The first open uses
+ * a fresh browser context (nothing cached, nothing compiled); the others reload the page in it.
+ * @param {import('playwright-core').Browser} browser
+ */
+async function benchSymbolsFirstScreen(browser) {
+  const site = await serveStatic(path.join(root, 'dist'));
+  const files = ['symbols-x64.dmp', 'symdrv.pdb'].map((name) => path.join(root, 'build/fixtures', name));
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+  try {
+    const page = await context.newPage();
+    /** @type {{ symbolMs: number, codeMs: number }[]} */
+    const opens = [];
+    for (let i = 0; i < 4; ++i) {
+      // A new document each time (a fragment-only navigation would keep the page and its marks).
+      await page.goto('about:blank');
+      await page.goto(`${site.url}#view=crash`);
+      await page.evaluate(() => {
+        // Stamps, as they happen, when the symbol from the PDB and the disassembly appear.
+        const w = /** @type {any} */ (window);
+        w.benchTimes = {};
+        new MutationObserver(() => {
+          const symbol = document.querySelector('[data-panel="crash"] [data-field="analysisSymbol"]');
+          if (!w.benchTimes.symbol && symbol?.textContent?.includes('SymFaultingFunction')) w.benchTimes.symbol = performance.now();
+          if (!w.benchTimes.code && document.querySelector('[data-panel="crash"] [data-field="faultingCode"] tr[data-current="true"]')) w.benchTimes.code = performance.now();
+        }).observe(document.body, { childList: true, subtree: true, characterData: true });
+      });
+      await page.locator('#file-input').setInputFiles(files);
+      await page.locator('[data-field="faultingCode"] tr[data-current="true"]').waitFor();
+      await page.waitForFunction(() => /** @type {any} */ (window).benchTimes.symbol);
+      opens.push(await page.evaluate(() => {
+        const start = performance.getEntriesByName('kdmpview:open-start')[0]?.startTime ?? 0;
+        const t = /** @type {any} */ (window).benchTimes;
+        return { symbolMs: t.symbol - start, codeMs: t.code - start };
+      }));
+    }
+    return { first: /** @type {{ symbolMs: number, codeMs: number }} */ (opens[0]), warm: opens.slice(1) };
+  } finally {
+    await context.close();
     await site.close();
   }
 }
