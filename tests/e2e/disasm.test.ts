@@ -200,6 +200,13 @@ describe('the Stack tab', () => {
     const ip = BigInt(leaf.instructionPointer);
     expect(current.address).toBe(formatRowAddress(ip, 16));
     expect(current.mnemonic).toBe(oracle(summary, 'stackdrv.sys', 'stackdrv.sys', ip, true));
+
+    // The call site itself opens the hex view there, the disassembly pane beside it.
+    await stack.locator('table.callStack tbody tr').nth(2).locator('[data-field="frameCallSite"]').click();
+    const hex = panel('hex');
+    await poll(() => field(hex, 'hexCursor').textContent()).toBe(leaf.instructionPointer);
+    expect(await hex.locator('[data-tool="disassembly"]').getAttribute('aria-pressed')).toBe('true');
+    await poll(async () => (await listing(field(hex, 'hexDisasmListing'))).find((l) => l.current)?.mnemonic).toBe(current.mnemonic);
   });
 });
 

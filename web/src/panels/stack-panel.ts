@@ -58,8 +58,8 @@ async function frameCode(context: ViewerContext, frame: StackFrame, holder: HTML
   body.replaceChildren(result.element, el('p', {}, [hex]));
 }
 
-// The call stack as WinDbg's `k`: one row per frame; a click on the call site opens its code in the hex view, the
-// Code button its disassembly under the table.
+// The call stack as WinDbg's `k`: one row per frame; a click on the call site opens its code in the hex view (the
+// disassembly pane open), the Code button its disassembly under the table.
 function callStackTable(context: ViewerContext, title: string, stack: CallStack, field: string): HTMLElement[] {
   const holder = el('section', { className: 'stack-code', data: { field: `${field}Code` } });
   holder.hidden = true;
@@ -76,7 +76,8 @@ function callStackTable(context: ViewerContext, title: string, stack: CallStack,
       cell(f.number.toString(16).padStart(2, '0'), { mono: true, field: 'frameNumber' }),
       cell(virtualButton(context, f.childSp, f.childSp, 'frameChildSp')),
       cell(f.returnAddress, { mono: true, field: 'frameReturn' }),
-      cell(virtualButton(context, f.instructionPointer, f.callSite, 'frameCallSite')),
+      // The call site opens its code in the hex view with the disassembly pane beside it.
+      cell(hexButton(context, { space: 'virtual', address: BigInt(f.instructionPointer), disassembly: true }, f.callSite, 'frameCallSite')),
       cell(foundText[f.found] ?? f.found, { field: 'frameFound' }),
       cell(show),
     ], { found: f.found }, f.found === 'scan' ? 'stack-other' : 'stack-return');
