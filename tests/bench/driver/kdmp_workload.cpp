@@ -15,22 +15,12 @@
 #include <string>
 #include <vector>
 
+#include "../dense_hash.hpp"
 #include "kdmp/dump.hpp"
 #include "kdmp/le.hpp"
 #include "kdmp/native_source.hpp"
 
 namespace {
-
-uint64_t hash_page(std::span<const uint8_t> bytes, uint64_t h) {
-  uint64_t sum = 0, x = 0;
-  for (size_t i = 0; i + 8 <= bytes.size(); i += 8) {
-    uint64_t w;  // the host is little-endian (x86-64, as the peers' drivers assume): no per-word bounds check
-    std::memcpy(&w, bytes.data() + i, 8);
-    sum += w;
-    x ^= w;
-  }
-  return (h ^ sum) * 0x100000001b3 + x;
-}
 
 double cpu_seconds() {
   timespec t{};
@@ -79,7 +69,7 @@ int main(int argc, char** argv) {
       for (uint64_t pfn = r.first_pfn; pfn < r.first_pfn + r.page_count; ++pfn) {
         ok = dump.read_physical_exact(kdmp::Gpa(pfn << 12), page).ok();
         if (!ok) return false;
-        h = hash_page(page, h);
+        h = kdmp::bench::hash_page(page, h);
         ++n;
       }
       return true;
@@ -94,7 +84,7 @@ int main(int argc, char** argv) {
       for (uint64_t off = 0; off < (uint64_t{256} << 20); off += 0x1000) {
         auto st = (*vm)->read_virtual_exact(kdmp::Gva(va + off), page);
         if (!st.ok()) return fail(st.error().message);
-        h = hash_page(page, h);
+        h = kdmp::bench::hash_page(page, h);
         ++n;
       }
     } else {
