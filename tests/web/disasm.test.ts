@@ -10,6 +10,7 @@ import type { CapstoneModule } from '@alexaltea/capstone-js';
 import { createCapstoneDisassembler } from '../../web/src/disasm/capstone-disassembler';
 import { codeArchOf, type CodeArch, type Disassembler } from '../../web/src/disasm/disassembler';
 import { createIcedDisassembler, type IcedModule } from '../../web/src/disasm/iced-disassembler';
+import { readCodeAround } from '../../web/src/disasm/code-view';
 import { bytesFromHex, instructionBytes, listingAround } from '../../web/src/disasm/listing';
 import { llvmMnemonics, peLayout, viewerMnemonic } from './llvm-objdump';
 
@@ -187,5 +188,34 @@ describe('the listing around an address on Thumb-2', () => {
       '>ldr r0, [r1, #0x28]',
       ' bx lr',
     ]);
+  });
+});
+
+describe('reading the code around an address', () => {
+  // Memory from 0x2000 to 0x4000 is in the dump; reads stop where it ends (as DumpHandle.readVirtual does).
+  const memory = { start: 0x2000n, end: 0x4000n };
+  const source = {
+    readVirtual: async (address: bigint, length: number) => {
+      if (address < memory.start || address >= memory.end) throw new Error('page-not-in-dump');
+      const end = address + BigInt(length) > memory.end ? memory.end : address + BigInt(length);
+      return Uint8Array.from({ length: Number(end - address) }, (_, i) => Number((address + BigInt(i)) & 0xffn));
+    },
+    symbolize: async (addresses: bigint[]) => addresses.map(() => null),
+  };
+
+  it('reads before and after the address', async () => {
+    const code = await readCodeAround(source, 0x2100n, 48, 32);
+    expect([code?.start, code?.bytes.length, code?.bytes[48]]).toEqual([0x20d0n, 80, 0x00]);
+  });
+
+  it('starts at the page when the bytes before it are not in the dump, and stops where the dump does', async () => {
+    const code = await readCodeAround(source, 0x2010n, 48, 32);
+    expect([code?.start, code?.bytes.length]).toEqual([0x2000n, 0x30]);
+    const end = await readCodeAround(source, 0x3ff0n, 48, 32);
+    expect([end?.start, end?.bytes.length]).toEqual([0x3fc0n, 0x40]);
+  });
+
+  it('gives nothing when the address itself is not in the dump', async () => {
+    expect(await readCodeAround(source, 0x4000n, 48, 32)).toBeNull();
   });
 });
