@@ -3,6 +3,7 @@
 // frame's call site) and the hex view's pane (the cursor). Text goes in as textContent only.
 import { formatRowAddress } from '../hex/hex-format';
 import { el } from '../views/dom';
+import { capEnd, visibleText } from '../views/safe-text';
 import { ARCH_NAMES, type CodeArch } from './disassembler';
 import { instructionBytes, listingAround, type Listing, type ListingLine } from './listing';
 import { loadDisassembler } from './load';
@@ -21,6 +22,8 @@ export interface CodeBytes {
 }
 
 const PAGE = 0x1000n;
+/** The longest branch-target name a listing shows before an ellipsis. */
+const MAX_SYMBOL = 64;
 
 /**
  * Up to `before` bytes before `address` and `after` from it, as far as the dump holds them: a missing page before the
@@ -43,7 +46,9 @@ export function listingTable(listing: Listing, arch: CodeArch, symbols: Map<bigi
   const digits = arch === 'x64' || arch === 'arm64' ? 16 : 8;
   const rows = listing.lines.map((line) => {
     const target = line.branchTarget === null ? undefined : symbols.get(line.branchTarget);
-    const operands = target ? `${line.operands} (${target})` : line.operands;
+    // A branch target's name comes from the dump (a module name): escaped, and capped so one name cannot widen the
+    // listing.
+    const operands = target ? `${line.operands} (${capEnd(visibleText(target), MAX_SYMBOL)})` : line.operands;
     const tr = el('tr', { className: line.current ? 'disasm-current' : undefined, data: { current: String(line.current) } }, [
       el('td', { className: 'disasm-marker', text: line.current ? '\u25b6' : '' }),
       el('td', { className: 'mono disasm-address', text: formatRowAddress(line.address, digits), data: { field: 'disasmAddress' } }),
