@@ -8,6 +8,7 @@
 #include "kdmp/stack.hpp"
 #include "kdmp/unwind_arm64.hpp"
 #include "kdmp/unwind_x64.hpp"
+#include "kdmp/unwind_x86.hpp"
 
 namespace kdmp {
 
@@ -34,7 +35,7 @@ class Walker {
     switch (ctx_.machine) {
       case 0x8664: walk_x64(); break;
       case 0xAA64: walk_arm64(); break;
-      case 0x14c: walk_chain32(reg(ctx_, "eip"), reg(ctx_, "esp"), reg(ctx_, "ebp")); break;
+      case 0x14c: walk_x86(); break;
       case 0x1c4:
         walk_chain32(ctx_.instruction_pointer ? ctx_.instruction_pointer : reg(ctx_, "pc"),
                      ctx_.stack_pointer ? ctx_.stack_pointer : reg(ctx_, "sp"), reg(ctx_, "r11"));
@@ -187,7 +188,50 @@ class Walker {
     }
   }
 
-  // x86 (ebp) and 32-bit ARM (r11): {previous frame pointer, return address} at the frame pointer.
+  // x86: the PDB's frame data where the image has it (functions without an EBP frame), else the EBP chain.
+  void walk_x86() {
+    X86Registers r;
+    r.eip = static_cast<uint32_t>(reg(ctx_, "eip"));
+    r.esp = static_cast<uint32_t>(reg(ctx_, "esp"));
+    r.ebp = static_cast<uint32_t>(reg(ctx_, "ebp"));
+    r.ebx = static_cast<uint32_t>(reg(ctx_, "ebx"));
+    r.esi = static_cast<uint32_t>(reg(ctx_, "esi"));
+    r.edi = static_cast<uint32_t>(reg(ctx_, "edi"));
+    r.eax = static_cast<uint32_t>(reg(ctx_, "eax"));
+    r.ecx = static_cast<uint32_t>(reg(ctx_, "ecx"));
+    r.edx = static_cast<uint32_t>(reg(ctx_, "edx"));
+    const IsReturnAddress in_module = [this](uint32_t v) { return find_module(modules_, v) != nullptr; };
+    FrameFound found = FrameFound::Context;
+    bool exact = true;
+    uint32_t callee_params = 0;  // the arguments the frame below was given still lie above this frame's esp
+    for (;;) {
+      if (!push(r.eip, r.esp, found)) return;
+      const uint64_t lookup = exact ? r.eip : r.eip - 1;
+      const auto [table, frame] =
+          unwind_ ? unwind_->find_x86_frame(lookup) : std::pair<const X86FrameTable*, const X86FrameData*>{};
+      exact = false;
+      if (frame != nullptr) {
+        auto step = unwind_x86(*table, *frame, callee_params, vm_, r, in_module);
+        callee_params = frame->params;
+        if (!step.ok()) return scan_from(r.esp, "unwinding " + out_.frames.back().call_site + " failed: " +
+                                                    step.error().message);
+        r = *step;
+        found = FrameFound::Unwind;
+        continue;
+      }
+      std::array<uint8_t, 8> record{};
+      if (r.ebp == 0 || r.ebp % 4 != 0 || r.ebp < r.esp || !vm_.read_virtual_exact(Gva(r.ebp), record).ok()) {
+        return scan_from(r.esp, "no frame data and no frame pointer chain above " + out_.frames.back().call_site);
+      }
+      r.eip = le::u32(record, 4);
+      r.esp = r.ebp + 8;
+      r.ebp = le::u32(record, 0);
+      callee_params = 0;
+      found = FrameFound::FrameChain;
+    }
+  }
+
+  // 32-bit ARM (r11): {previous frame pointer, return address} at the frame pointer.
   void walk_chain32(uint64_t pc, uint64_t sp, uint64_t bp) {
     FrameFound found = FrameFound::Context;
     for (;;) {

@@ -143,6 +143,12 @@ ModuleSymbols load_module_symbols(VirtualMemory* vm, const std::vector<Module>& 
             table = std::move(indexed).value();
             mi.symbols = SymbolSource::Pdb;
           }
+          if (mi.image->machine == 0x14c) {
+            std::vector<Warning> fw;
+            auto frames = std::make_shared<X86FrameTable>(read_x86_frame_table(*pdb, &fw));
+            for (Warning& x : fw) out.warnings.push_back({x.code, m.name + ": " + x.message});
+            if (frames->size() > 0) mi.frame_data = std::move(frames);
+          }
         }
       }
     }
