@@ -128,7 +128,10 @@ class Walker {
                                                       step.error().message);
         exact = step->machine_frame != 0;
         found = exact ? FrameFound::TrapFrame : FrameFound::Unwind;
-        if (exact) trap = step->machine_frame - kKtrapFrameRip;  // the RIP slot is KTRAP_FRAME.Rip
+        if (exact) {
+          trap = step->machine_frame - kKtrapFrameRip;  // the RIP slot is KTRAP_FRAME.Rip
+          restore_interrupted_registers(r, trap);
+        }
       } else if (unwind_ && unwind_->has_unwind_data(lookup)) {
         // A leaf function (no .pdata entry): it moved no stack pointer, its return address is at rsp.
         auto ret = read_pointer(vm_, r.rsp(), 8);
@@ -146,6 +149,33 @@ class Walker {
     }
   }
 
+  // After a trap handler's machine frame, the interrupted code's other registers, as the debugger's `.trap` shows
+  // them: rbp and the volatile registers from the KTRAP_FRAME (the handler saved them there; its unwind data only
+  // knows rip and rsp), and the nonvolatile ones from the KEXCEPTION_FRAME when the handler passed the exception
+  // to KiExceptionDispatch (the frame the handler called is exactly a KEXCEPTION_FRAME: its Return field is that
+  // call's return address), whether or not the dispatcher's unwind data describes saving them.
+  void restore_interrupted_registers(X64Registers& r, uint64_t trap) {
+    std::array<uint8_t, kKtrapFrameSize> t{};
+    if (!vm_.read_virtual_exact(Gva(trap), t).ok()) return;
+    static constexpr std::pair<unsigned, size_t> kFromTrap[] = {{0, 0x30},  {1, 0x38},  {2, 0x40},  {8, 0x48},
+                                                                {9, 0x50},  {10, 0x58}, {11, 0x60}, {5, 0x158}};
+    for (const auto& [reg, off] : kFromTrap) r.gpr[reg] = le::u64(t, off);
+    if (out_.frames.size() < 2) return;
+    const StackFrame& handler = out_.frames.back();
+    const StackFrame& dispatcher = out_.frames[out_.frames.size() - 2];
+    if (!dispatcher.symbol || dispatcher.symbol->function != "KiExceptionDispatch" ||
+        handler.child_sp != dispatcher.child_sp + kKexceptionFrameSize) {
+      return;
+    }
+    std::array<uint8_t, kKexceptionFrameSize> e{};
+    if (!vm_.read_virtual_exact(Gva(dispatcher.child_sp), e).ok()) return;
+    if (le::u64(e, 0x138) != handler.instruction_pointer) return;  // Return: the call from the handler
+    static constexpr std::pair<unsigned, size_t> kFromException[] = {{3, 0x100},  {7, 0x108},  {6, 0x110},
+                                                                     {12, 0x118}, {13, 0x120}, {14, 0x128},
+                                                                     {15, 0x130}};
+    for (const auto& [reg, off] : kFromException) r.gpr[reg] = le::u64(e, off);
+  }
+
   void walk_arm64() {
     Arm64Registers r;
     for (unsigned i = 0; i <= 28; ++i) r.x[i] = reg(ctx_, ("x" + std::to_string(i)).c_str());
@@ -155,16 +185,19 @@ class Walker {
     r.pc = ctx_.instruction_pointer;
     FrameFound found = FrameFound::Context;
     bool exact = true;
+    uint64_t trap = 0;
     for (;;) {
-      if (!push(r.pc, r.sp, found)) return;
+      if (!push(r.pc, r.sp, found, trap)) return;
       const uint64_t lookup = exact ? r.pc : r.pc - 4;
       std::optional<UnwindEntry> f = unwind_ ? unwind_->find_function(lookup) : std::nullopt;
+      trap = 0;
       if (f) {
         auto step = unwind_arm64(*unwind_, vm_, *f, r, exact);
         if (!step.ok()) return scan_from(r.sp, "unwinding " + out_.frames.back().call_site + " failed: " +
                                                    step.error().message);
         exact = step->machine_frame != 0;
         found = exact ? FrameFound::TrapFrame : FrameFound::Unwind;
+        if (step->trap_frame) trap = step->machine_frame;
         continue;
       }
       if (exact && unwind_ && unwind_->has_unwind_data(lookup)) {

@@ -210,3 +210,37 @@ TEST_CASE("x86 unwinding without the PDB follows the EBP chain, which skips the 
   CHECK(s.stop_reason == "no frame data and no frame pointer chain above " + s.frames[3].call_site +
                              "; the stack scan found no return address");
 }
+
+TEST_CASE("ARM64 unwinding crosses KiDataAbort's KTRAP_FRAME (MSFT_OP_TRAP_FRAME) into the interrupted StackLeaf") {
+  const UnwindSystem sys = fixtures::arm64_unwind_system(KDMP_STACK_IMAGES_DIR, true);
+  Analyzed a(fixtures::build_system_dump(sys.spec).dump);
+  REQUIRE(sys.frames.size() == 5);
+  CHECK(sys.frames[0].name == "KeBugCheckEx");
+  CHECK(sys.frames[1].name == "KiDataAbort");
+  CHECK(sys.frames[2].name == "StackLeaf");
+  CHECK(sys.frames[2].found == "trap-frame");
+  CHECK(sys.frames[2].trap_frame != 0);
+  // The handler's own fp is in the context; StackMiddle's frame is found through the fp the trap frame kept.
+  CHECK(a.reg("fp") != a.read_pointer(sys.frames[2].trap_frame + 0x140));
+  require_frames(a.analysis.call_stack, sys);
+  const auto& frames = a.analysis.call_stack.frames;
+  CHECK(frames[0].call_site.rfind("nt!KeBugCheckEx+", 0) == 0);
+  CHECK(frames[1].call_site.rfind("nt!KiDataAbort+", 0) == 0);
+  CHECK(frames[2].call_site.rfind("stackdrv!StackLeaf+", 0) == 0);
+  CHECK(a.analysis.culprit.module->name == "stackdrv.sys");
+}
+
+TEST_CASE("x64 exception dispatch: the KEXCEPTION_FRAME's registers lead into the interrupted KiFramedByRbx") {
+  const UnwindSystem sys = fixtures::x64_exception_system(KDMP_STACK_IMAGES_DIR);
+  Analyzed a(fixtures::build_system_dump(sys.spec).dump);
+  REQUIRE(sys.frames.size() == 5);
+  // At the bug check rbx is KiExceptionDispatch's scratch (the KEXCEPTION_FRAME's address), not the interrupted
+  // function's frame pointer, and no unwind data says where that was saved.
+  CHECK(a.reg("rbx") == sys.frames[1].sp);
+  require_frames(a.analysis.call_stack, sys);
+  const auto& frames = a.analysis.call_stack.frames;
+  CHECK(frames[1].call_site.rfind("nt!KiExceptionDispatch+", 0) == 0);
+  CHECK(frames[2].call_site.rfind("nt!KiGeneralProtectionFault+", 0) == 0);
+  CHECK(frames[3].call_site == "nt!KiFramedByRbx+0x8");
+  CHECK(frames[4].call_site.rfind("nt!KiCallFramed+", 0) == 0);
+}
