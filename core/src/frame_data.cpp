@@ -26,14 +26,18 @@ Error broken(const std::string& what, uint64_t where) {
 
 void X86FrameTable::add(X86FrameData record, std::string_view program) {
   if (!record.old_fpo) {
-    auto it = std::find(programs_.begin(), programs_.end(), program);
-    if (it == programs_.end() && programs_.size() < 65536) it = programs_.insert(programs_.end(), std::string(program));
-    record.program = it == programs_.end() ? 0 : static_cast<uint32_t>(it - programs_.begin());
+    auto it = program_index_.find(program);
+    if (it == program_index_.end()) {
+      programs_.emplace_back(program);
+      it = program_index_.emplace(programs_.back(), static_cast<uint32_t>(programs_.size() - 1)).first;
+    }
+    record.program = it->second;
   }
   records_.push_back(record);
 }
 
 void X86FrameTable::finish() {
+  program_index_.clear();
   if (programs_.empty()) programs_.emplace_back();
   std::stable_sort(records_.begin(), records_.end(),
                    [](const X86FrameData& a, const X86FrameData& b) { return a.rva < b.rva; });

@@ -8,6 +8,8 @@
 //   cbProlog 0-7, cbRegs 8-10, fHasSEH 11, fUseBP 12, cbFrame 14-15}.
 #pragma once
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <span>
 #include <string>
 #include <vector>
@@ -44,6 +46,7 @@ class X86FrameTable {
  private:
   std::vector<X86FrameData> records_;
   std::vector<std::string> programs_;  // distinct program strings (kernel PDBs repeat a few hundred of them)
+  std::map<std::string, uint32_t, std::less<>> program_index_;  // while adding: program -> index
 };
 
 // Record parsers, bounded by their inputs. new FPO: `records` is the stream (a multiple of 32 bytes; a tail is an
