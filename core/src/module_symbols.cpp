@@ -154,6 +154,12 @@ ModuleSymbols load_module_symbols(VirtualMemory* vm, const std::vector<Module>& 
             }
             for (Warning& x : tw) out.warnings.push_back({x.code, m.name + ": " + x.message});
           }
+          if (mi.image->machine == 0x14c) {
+            std::vector<Warning> fw;
+            auto frames = std::make_shared<X86FrameTable>(read_x86_frame_table(*pdb, &fw));
+            for (Warning& x : fw) out.warnings.push_back({x.code, m.name + ": " + x.message});
+            if (frames->size() > 0) mi.frame_data = std::move(frames);
+          }
         }
       }
     }

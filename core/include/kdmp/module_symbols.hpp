@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "kdmp/frame_data.hpp"
 #include "kdmp/kernel_offsets.hpp"
 #include "kdmp/modules.hpp"
 #include "kdmp/pe_image.hpp"
@@ -76,6 +77,8 @@ struct ModuleImage {
   std::string header_error;        // why the dump's header page was not readable
   SymbolSource symbols = SymbolSource::None;
   size_t symbol_count = 0;
+  // x86 images: the PDB's frame data (new and old FPO), for unwinding functions without an EBP frame.
+  std::shared_ptr<const X86FrameTable> frame_data;
 };
 
 struct ModuleSymbols {
