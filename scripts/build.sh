@@ -49,7 +49,7 @@ if [[ -f build/tests/images/symdrva.pdb ]]; then
   image_args+=(--images build/tests/images)
   image_dirs+=(build/tests/images)
 fi
-if [[ -f build/tests/stack_images/x64/ntoskrnl.pdb ]]; then
+if [[ -f build/tests/stack_images/x64/ntoskrnl.pdb && -f build/tests/stack_images/arm64/ntoskrnl.exe ]]; then
   image_args+=(--stack-images build/tests/stack_images)
   image_dirs+=(build/tests/stack_images)
 fi

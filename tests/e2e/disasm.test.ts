@@ -2,6 +2,7 @@
 // (tests/images, tests/stack_images): the Stack tab's tables against the CLI's callStack, and every disassembly
 // surface (the first screen's faulting instruction, a frame's code, the hex view's pane) against LLVM's own
 // disassembler on the same image (llvm-objdump-14), for x64 (iced-x86) and ARM64 (Capstone), under the page's CSP.
+import { fileURLToPath } from 'node:url';
 import type { Locator } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { formatRowAddress } from '../../web/src/hex/hex-format';
@@ -16,16 +17,22 @@ const summaryOf = (name: string) => cliSummary(fixture(name)) as unknown as Summ
 const field = (scope: Locator, name: string) => scope.locator(`[data-field="${name}"]`);
 const panel = (id: string) => t.page.locator(`[data-panel="${id}"]`);
 
+/** A fixture's image file, or (with a "/") one the native build made. */
+const imagePath = (imageFile: string) => (imageFile.includes('/') ? imageFile : fixture(imageFile));
+
+/** The ARM64 test driver the unwinder's images build (its fixture copy would clash with the x64 one's name). */
+const ARM64_STACKDRV = fileURLToPath(new URL('../../build/tests/stack_images/arm64/stackdrv.sys', import.meta.url));
+
 /** Where the dump's `address` is in the image file, as llvm-objdump-14 numbers it (at the file's image base). */
 function imageAddress(summary: Summary, moduleName: string, imageFile: string, address: bigint): bigint {
   const module = summary.modules.find((m) => m.name === moduleName)!;
-  return imageBaseOf(fixture(imageFile)) + address - BigInt(module.base);
+  return imageBaseOf(imagePath(imageFile)) + address - BigInt(module.base);
 }
 
 /** LLVM's mnemonic for the instruction at `address` of the dump, on an instruction boundary of LLVM's listing of
  *  the image file mapped at `moduleName`'s base (so the lines before a target are checked to be real ones too). */
 function oracle(summary: Summary, moduleName: string, imageFile: string, address: bigint, x86: boolean): string {
-  const llvm = llvmMnemonics(fixture(imageFile), x86).get(imageAddress(summary, moduleName, imageFile, address));
+  const llvm = llvmMnemonics(imagePath(imageFile), x86).get(imageAddress(summary, moduleName, imageFile, address));
   if (!llvm) throw new Error(`llvm-objdump-14 lists no instruction at ${address.toString(16)} of ${imageFile}`);
   return viewerMnemonic(llvm);
 }
@@ -207,6 +214,34 @@ describe('the Stack tab', () => {
     await poll(() => field(hex, 'hexCursor').textContent()).toBe(leaf.instructionPointer);
     expect(await hex.locator('[data-tool="disassembly"]').getAttribute('aria-pressed')).toBe('true');
     await poll(async () => (await listing(field(hex, 'hexDisasmListing'))).find((l) => l.current)?.mnemonic).toBe(current.mnemonic);
+  });
+});
+
+describe('the Stack tab and the first screen on ARM64', () => {
+  it('lists the ARM64 chain as the CLI does; the listings are LLVM\'s (Capstone)', async () => {
+    await open('stack-arm64.dmp');
+    const summary = summaryOf('stack-arm64.dmp');
+    const ip = BigInt(summary.analysis!.code!.instruction);
+    const table = field(panel('crash'), 'faultingCode');
+    await poll(() => table.count()).toBe(1);
+    const rows = await listing(table);
+    expect(rows.find((r) => r.current)?.address).toBe(formatRowAddress(ip, 16));
+    for (const row of rows) {
+      const address = BigInt(`0x${row.address.replace('`', '')}`);
+      expect(row.mnemonic, row.address).toBe(oracle(summary, 'stackdrv.sys', ARM64_STACKDRV, address, false));
+    }
+
+    const stack = await showTab('stack');
+    await poll(() => callStackRows(stack, 'callStack')).toEqual(expectedRows(summary));
+    const frames = await callStackRows(stack, 'callStack');
+    expect(frames.map((r) => r.callSite.replace(/\+0x[0-9a-f]+$/, ''))).toEqual(['stackdrv!StackLeaf', 'stackdrv!StackMiddle', 'stackdrv!DriverEntry']);
+    // Frame 01 returned to: the bl before its return address is marked.
+    await stack.locator('table.callStack tbody tr').nth(1).locator('[data-field="frameCode"]').click();
+    const code = field(stack, 'stackCode');
+    await poll(() => code.count()).toBe(1);
+    const call = (await listing(code)).find((l) => l.current)!;
+    expect(call.mnemonic).toBe('bl');
+    expect(BigInt(`0x${call.address.replace('`', '')}`) + 4n).toBe(BigInt(summary.callStack!.frames[1]!.instructionPointer));
   });
 });
 
