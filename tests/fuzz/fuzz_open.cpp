@@ -18,6 +18,7 @@
 #include "kdmp/le.hpp"
 #include "kdmp/next_mapped.hpp"
 #include "kdmp/pdb.hpp"
+#include "kdmp/pdb_types.hpp"
 #include "kdmp/pe_image.hpp"
 #include "kdmp/summary.hpp"
 #include "kdmp/unwind_arm64.hpp"
@@ -78,6 +79,16 @@ void symbols_file(std::span<const uint8_t> file) {
     if (!pdb.ok()) {
       check(!pdb.error().message.empty());
       return;
+    }
+    // The type records (TPI): the kernel's structure offsets, every member of every structure they define.
+    std::vector<kdmp::Warning> type_warnings;
+    auto offsets = kdmp::kernel_offsets_from_pdb(*pdb, "fuzz.pdb", &type_warnings);
+    if (!offsets.ok()) check(!offsets.error().message.empty());
+    if (auto types = kdmp::PdbTypes::read(*pdb, {"_EPROCESS", "_KTHREAD", "_KPCR"}); types.ok()) {
+      check(types->type_index_end() >= types->type_index_begin());
+      for (const char* name : {"_EPROCESS", "_KTHREAD", "_KPCR"}) {
+        if (auto def = types->definition(name)) (void)types->members(*def);
+      }
     }
     run_frame_data(file, *pdb);
     auto table = pdb->index_symbols();
