@@ -9,6 +9,9 @@ const build: BuiltFile[] = [
   { path: 'assets/worker-D23W84FW.js', digest: 'w1' },
   { path: 'embed.html', digest: 'e1' },
   { path: 'assets/kdmpview-D8ncoDmH.wasm', digest: 'k1' },
+  { path: 'assets/iced_x86-CJFL_mvy.js', digest: 'd1' },
+  { path: 'assets/iced_x86_bg-BZQac2_G.wasm', digest: 'd2' },
+  { path: 'assets/capstone-BfO_2TmE.wasm', digest: 'd3' },
   { path: 'kdmp-viewer.js', digest: 'v1' },
   { path: 'favicon.svg', digest: 'f1' },
   { path: 'sample.dmp', digest: 's1' },
@@ -31,6 +34,13 @@ describe('the precache manifest', () => {
     ]);
   });
 
+  it('leaves the disassemblers to be cached on first use, not at install', () => {
+    const onDemand = ['assets/capstone-BfO_2TmE.wasm', 'assets/iced_x86-CJFL_mvy.js', 'assets/iced_x86_bg-BZQac2_G.wasm'];
+    expect(precacheManifest(build, 'assets').onDemand).toEqual(onDemand);
+    // Outside the assets directory a name is not Vite's chunk name: precached as any other file.
+    expect(precacheManifest(build, 'static').onDemand).toEqual([]);
+  });
+
   it('marks the files of the assets directory as hashed, whatever its spelling', () => {
     const hashed = ['assets/kdmpview-D8ncoDmH.wasm', 'assets/styles-C4qA8v4R.css', 'assets/worker-D23W84FW.js'];
     expect(precacheManifest(build, 'assets').hashed).toEqual(hashed);
@@ -49,7 +59,7 @@ describe('the precache manifest', () => {
     expect(changed(6, { path: 'sample.dmp', digest: 's2' })).not.toBe(version);
     expect(precacheManifest(build.slice(1), 'assets').version).not.toBe(version);
     // FNV-1a 32 of the empty string: the offset basis.
-    expect(precacheManifest([], 'assets')).toEqual({ version: '811c9dc5', files: [], hashed: [] });
+    expect(precacheManifest([], 'assets')).toEqual({ version: '811c9dc5', files: [], hashed: [], onDemand: [] });
   });
 });
 

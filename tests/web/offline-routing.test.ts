@@ -9,6 +9,7 @@ const manifest: PrecacheManifest = {
   version: '62d3dbdb',
   files: ['assets/index-CiXLPjUK.js', 'assets/kdmpview-D8ncoDmH.wasm', 'embed.html', 'favicon.svg', 'index.html', 'kdmp-viewer.js'],
   hashed: ['assets/index-CiXLPjUK.js', 'assets/kdmpview-D8ncoDmH.wasm'],
+  onDemand: ['assets/capstone-BfO_2TmE.wasm', 'assets/iced_x86-CJFL_mvy.js'],
 };
 
 describe.each([
@@ -22,6 +23,11 @@ describe.each([
   it('answers hashed assets from the cache first', () => {
     expect(get('assets/kdmpview-D8ncoDmH.wasm')).toEqual({ strategy: 'cache-first', cacheKey: `${scope}assets/kdmpview-D8ncoDmH.wasm` });
     expect(get('assets/index-CiXLPjUK.js?v=1')).toEqual({ strategy: 'cache-first', cacheKey: `${scope}assets/index-CiXLPjUK.js` });
+  });
+
+  it('keeps the disassemblers once fetched (they are not precached)', () => {
+    expect(get('assets/capstone-BfO_2TmE.wasm')).toEqual({ strategy: 'cache-first', cacheKey: `${scope}assets/capstone-BfO_2TmE.wasm` });
+    expect(get('assets/iced_x86-CJFL_mvy.js')).toEqual({ strategy: 'cache-first', cacheKey: `${scope}assets/iced_x86-CJFL_mvy.js` });
   });
 
   it('keeps the sample once fetched', () => {

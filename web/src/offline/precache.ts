@@ -4,6 +4,9 @@
 
 /** Cached the first time it is opened, not at install (most visits never open it). */
 export const SAMPLE_FILE = 'sample.dmp';
+/** The disassemblers (iced-x86, Capstone: 4.9 MB of the site's 6 MB) are cached the first time a listing needs them,
+ *  not at install: a visit that never shows code never downloads them. Matched by Vite's chunk names. */
+const ON_DEMAND = /^(iced|capstone)[\w-]*-[\w-]+\.(js|wasm)$/;
 /** The iframe's origin allow-list: a deployment edits it, so it is always fetched fresh while online. */
 export const EMBED_CONFIG_FILE = 'embed-config.json';
 /** The identifier the plugin replaces, in the built sw.js, with the manifest as a JSON literal. */
@@ -18,6 +21,8 @@ export interface PrecacheManifest {
   readonly files: readonly string[];
   /** The files whose names carry a content hash (Vite's assets directory): a cached copy never goes stale. */
   readonly hashed: readonly string[];
+  /** Hashed files cached the first time they are fetched instead of at install (the disassemblers). */
+  readonly onDemand: readonly string[];
 }
 
 export interface BuiltFile {
@@ -33,12 +38,14 @@ export interface BuiltFile {
  */
 export function precacheManifest(built: readonly BuiltFile[], assetsDir: string): PrecacheManifest {
   const sorted = [...built].sort((a, b) => compare(a.path, b.path));
-  const files = sorted.map((file) => file.path).filter(isPrecached);
   const hashedPrefix = `${assetsDir.replace(/\/+$/, '')}/`;
+  const onDemand = (path: string) => path.startsWith(hashedPrefix) && ON_DEMAND.test(path.slice(hashedPrefix.length));
+  const files = sorted.map((file) => file.path).filter((path) => isPrecached(path) && !onDemand(path));
   return {
     version: fnv1a32(sorted.map((file) => `${file.path}\n${file.digest}\n`).join('')),
     files,
     hashed: files.filter((path) => path.startsWith(hashedPrefix)),
+    onDemand: sorted.map((file) => file.path).filter(onDemand),
   };
 }
 

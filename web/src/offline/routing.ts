@@ -3,7 +3,8 @@
 import { EMBED_CONFIG_FILE, SAMPLE_FILE, type PrecacheManifest } from './precache';
 
 /**
- * - cache-first: the cached copy, else the network (and keep what it returns). Hashed assets and the sample.
+ * - cache-first: the cached copy, else the network (and keep what it returns). Hashed assets (the disassemblers
+ *   only once used), and the sample.
  * - network-first: the network, keeping a copy, else the cached copy (offline). Pages, the allow-list, and the
  *   files whose names stay the same from one build to the next.
  * - network: the worker stays out of the way (no respondWith): the browser fetches as if it were not there.
@@ -38,6 +39,7 @@ export function routeTable(manifest: PrecacheManifest, scope: string): RouteTabl
     table.set(cacheKey, { strategy, cacheKey });
   };
   for (const path of manifest.files) add(path, hashed.has(path) ? 'cache-first' : 'network-first');
+  for (const path of manifest.onDemand) add(path, 'cache-first');
   add(SAMPLE_FILE, 'cache-first');
   add(EMBED_CONFIG_FILE, 'network-first');
   // The site's directory itself is its index page ("/kdmp/" and "/kdmp/index.html" share one cached copy).
