@@ -420,9 +420,9 @@ TEST_CASE("Processes of dumps without a KDBG or a process list", "[processes]") 
   CHECK_FALSE(r.crashing);
   CHECK(r.processes.empty());
   CHECK(codes(r.warnings) == std::vector<std::string>{"crashing-thread-unknown", "process-list-unreadable"});
-  // No lists named: not a system the KPCR scan could find anything in, so it does not read the memory.
-  CHECK(r.warnings[0].message.find("; the header names no process or module list either, so no KPCR scan was made") !=
-        std::string::npos);
+  // The page tables map nothing (their root is not in the dump): no KPCR could be checked, so none is looked for.
+  CHECK(r.warnings[0].message.find("; the page tables do not map the header's process or module list, so no KPCR "
+                                   "scan was made") != std::string::npos);
 }
 
 TEST_CASE("The KPCR scan finds every x64 and x86 processor by its self-references", "[processes][pcr]") {
