@@ -230,6 +230,16 @@ ScanOutcome crashing_from_pcr_scan(Dump& dump, VirtualMemory& vm, const Context*
                                    CrashingProcess& c, std::vector<Warning>& warnings) {
   const DumpHeader& h = dump.header();
   if (dump.triage() != nullptr || (h.machine_image_type != 0x8664 && h.machine_image_type != 0x14c)) return {};
+  // Every hit is checked through the kernel's page tables; when they do not even map the lists the header names,
+  // nothing could pass, and the scan would read a gigabyte for nothing (a wiped or synthetic dump).
+  bool mapped = false;
+  for (uint64_t list : {h.ps_active_process_head, h.ps_loaded_module_list}) {
+    std::array<uint8_t, 1> b{};
+    if (header_pointer_written(list) && vm.read_virtual_exact(Gva(list), b)) mapped = true;
+  }
+  if (!mapped) {
+    return {false, "; the page tables do not map the header's process or module list, so no KPCR scan was made"};
+  }
   auto scan = scan_for_pcrs(dump, std::clamp<uint32_t>(h.number_processors, 1, kMaxProcessorNumber));
   if (!scan) return {false, "; the KPCR scan: " + scan.error().message};
   if (scan->pcrs.empty()) {

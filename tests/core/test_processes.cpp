@@ -420,6 +420,9 @@ TEST_CASE("Processes of dumps without a KDBG or a process list", "[processes]") 
   CHECK_FALSE(r.crashing);
   CHECK(r.processes.empty());
   CHECK(codes(r.warnings) == std::vector<std::string>{"crashing-thread-unknown", "process-list-unreadable"});
+  // The page tables map nothing (their root is not in the dump): no KPCR could be checked, so none is looked for.
+  CHECK(r.warnings[0].message.find("; the page tables do not map the header's process or module list, so no KPCR "
+                                   "scan was made") != std::string::npos);
 }
 
 TEST_CASE("The KPCR scan finds every x64 and x86 processor by its self-references", "[processes][pcr]") {
@@ -466,9 +469,10 @@ TEST_CASE("system-x64-garbled-kdbg.dmp and a header without a KDBG: the crashing
     const ProcessReport& r = a.analysis.processes;
     check_crashing(r, 0xffffc50a20008000, 0xffffc50a1b2c3080, 2);
     CHECK(r.crashing->prcb == 0xffffa001e7c10180);
-    CHECK(r.crashing->how.rfind("the KPCR scan: KPCR at 0xffffa001e7c10000, ", 0) == 0);
-    CHECK(r.crashing->how.find(" found (saved context) (no usable KDBG: KDBG at 0xfffff80312a00ba0 is encoded or "
-                               "invalid (OwnerTag ") != std::string::npos);
+    CHECK(r.crashing->how ==
+          "the KPCR scan: KPCR at 0xffffa001e7c10000, 4 of 4 found (saved context) (no usable KDBG: KDBG at "
+          "0xfffff80312a00ba0 is encoded or invalid (OwnerTag 0x16b5dc0a))");
+    CHECK(r.crashing->irql == 2);
     check_default_list(r, true);
     // Without the KDBG the table gives the thread fields too (the 19041 row).
     CHECK(r.offsets.origin(F::ThreadApcProcess) == OffsetOrigin::Table);
@@ -481,7 +485,9 @@ TEST_CASE("system-x64-garbled-kdbg.dmp and a header without a KDBG: the crashing
     Analyzed a(bytes);
     const ProcessReport& r = a.analysis.processes;
     check_crashing(r, 0xffffc50a20008000, 0xffffc50a1b2c3080, 2);
-    CHECK(r.crashing->how.find("(no usable KDBG: the header names no KDBG)") != std::string::npos);
+    CHECK(r.crashing->how ==
+          "the KPCR scan: KPCR at 0xffffa001e7c10000, 4 of 4 found (saved context) (no usable KDBG: the header names "
+          "no KDBG)");
     CHECK(names(r) == kDefaultNames);
   }
 }
@@ -499,7 +505,9 @@ TEST_CASE("system-x86-garbled-kdbg.dmp: a 32-bit KDBG that is not a KDBG falls b
   const ProcessReport& r = a.analysis.processes;
   check_crashing(r, 0x87008000, 0x86a3bd48, 1);
   CHECK(r.crashing->prcb == 0x807c5120);
-  CHECK(r.crashing->how.rfind("the KPCR scan: KPCR at 0x807c5000, ", 0) == 0);
+  CHECK(r.crashing->how ==
+        "the KPCR scan: KPCR at 0x807c5000, 2 of 2 found (saved context) (no usable KDBG: KDBG at 0x8293fc28 is "
+        "encoded or invalid (OwnerTag 0x16b5dc0a))");
   check_default_list(r, false);
   CHECK(r.offsets.origin(F::PrcbNumber) == OffsetOrigin::Table);
 }
