@@ -3,6 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 import { aliases } from './aliases.config.ts';
+import { cspPlugin } from './scripts/vite-csp-plugin.ts';
 import { offlinePlugin } from './scripts/vite-offline-plugin.ts';
 
 // The Emscripten glue require()s 'fs' and 'path' in its Node branch, which never runs in a browser: resolve them to
@@ -24,8 +25,9 @@ export default defineConfig({
   root: fileURLToPath(new URL('./web', import.meta.url)),
   base: './',
   resolve: { alias: aliases },
-  // dist/sw.js: the service worker that lets the standalone page reload offline.
-  plugins: [offlinePlugin()],
+  // dist/sw.js: the service worker that lets the standalone page reload offline. The CSP's connect-src gains the
+  // symbol-server origins a deployment names in KDMP_SYMBOL_SERVER_ORIGINS (none by default).
+  plugins: [offlinePlugin(), cspPlugin()],
   // The worker is bundled separately, with its own plugin list.
   worker: { format: 'es', plugins: () => [glueNodeBuiltins] },
   build: {

@@ -282,6 +282,11 @@ export class DataInspector {
     this.render();
   }
 
+  /** Shows the same bytes again (a pointer's name became known). */
+  refresh(): void {
+    this.render();
+  }
+
   private setLittleEndian(littleEndian: boolean): void {
     this.littleEndian = littleEndian;
     this.endianButton.setAttribute('aria-pressed', String(!littleEndian));
