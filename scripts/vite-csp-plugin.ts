@@ -15,7 +15,9 @@ export function parseConnectOrigins(list: string | undefined): string[] {
     } catch {
       throw new Error(`KDMP_SYMBOL_SERVER_ORIGINS: "${text}" is not a URL`);
     }
-    if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.origin !== text.replace(/\/$/, '')) {
+    // The host must be a plain name or address: a ';' or a quote would end the directive and start another.
+    const plainHost = /^[a-z0-9.-]+$/i.test(url.hostname) || /^\[[0-9a-f:.]+\]$/i.test(url.hostname);
+    if ((url.protocol !== 'https:' && url.protocol !== 'http:') || !plainHost || url.origin !== text.replace(/\/$/, '')) {
       throw new Error(`KDMP_SYMBOL_SERVER_ORIGINS: "${text}" must be an http(s) origin (scheme://host[:port]), nothing more`);
     }
     return url.origin;
