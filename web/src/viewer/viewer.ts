@@ -656,6 +656,8 @@ export class Viewer {
     const open = this.current;
     const server = this.symbolSettings.server ? parseServerUrl(this.symbolSettings.server, location.href) : null;
     if (!open || !server) return;
+    // Symbol files re-show the dump (a new OpenDump for the same DumpHandle): the dump is what must stay open.
+    const stillOpen = () => this.current?.dump === open.dump;
     open.serverAsked ??= new Set();
     const wanted = modulesWanting(open.context.summary.modules).filter((w) => !open.serverAsked!.has(w.path));
     if (wanted.length === 0) return;
@@ -673,14 +675,14 @@ export class Viewer {
     this.setStatus(progress(0, 0));
     const { files, warnings } = await fetchFromServer(server, wanted, {
       onProgress: (p) => {
-        if (this.current === open) this.setStatus(progress(p.done, p.bytes));
+        if (stillOpen()) this.setStatus(progress(p.done, p.bytes));
       },
-      cancelled: () => this.current !== open,
+      cancelled: () => !stillOpen(),
     });
     this.symbolMenu.setWarnings(warnings);
-    if (this.current !== open) return;
+    if (!stillOpen()) return;
     if (files.length > 0) await this.addSymbols(files);
-    if (this.current !== open) return;
+    if (!stillOpen()) return;
     const got = `Symbol server: ${files.length} of ${wanted.length} PDB(s) downloaded`;
     this.setStatus(warnings.length ? `${got}; ${warnings.length} not: ${warnings.join(' ')}` : `${got}.`);
   }
