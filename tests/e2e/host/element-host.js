@@ -13,7 +13,8 @@ input.addEventListener('change', () => {
   if (input.files[0]) viewer.file = input.files[0];
 });
 
-symbols.addEventListener('change', async () => {
+// package-element.html has no symbol picker.
+symbols?.addEventListener('change', async () => {
   window.symbolStatuses.push(await viewer.addSymbols([...symbols.files]));
 });
 

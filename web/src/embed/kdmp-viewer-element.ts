@@ -136,7 +136,7 @@ export class KdmpViewerElement extends HTMLElement {
   /** Symbol files (PDBs; SYS/EXE/DLL images for modules whose header the dump lacks) for the open dump and the ones
    *  opened after it, kept for the element's life (and in the browser when its user ticked "Keep"). Resolves to what
    *  became of every symbol file the open dump holds ([] when none is open: they wait for the next). */
-  addSymbols(files: readonly SymbolFileInput[]): Promise<SymbolFileStatus[]> {
+  async addSymbols(files: readonly SymbolFileInput[]): Promise<SymbolFileStatus[]> {
     const asFiles = files.map((f) => {
       if (f instanceof File) return f;
       if (typeof f?.name !== 'string' || f.name === '' || !(f.data instanceof Blob || f.data instanceof Uint8Array)) {
