@@ -9,7 +9,8 @@ const GROUPS = [
   ['symbols (PE images, PDB, symbol tables, symbolizer)', /pdb|peimage|pe_image|msf|rsds|symbolizer|symbol_?table|symbolfile|symbolprovider|module_?symbols|load_symbols|version_?resource|exports?_?dir|find_runtime_function/i],
   ['unwinding and call stacks', /unwind|call_?stack|callstack|trap_?frame|codesymbolizer|code_symbolizer/i],
   ['processes and kernel offsets', /process|thread|kernel_?offsets|offset_?table|offset_?discovery|kdbg/i],
-  ['embind and the binding', /embind|emscripten|_EmVal|DumpHandle|bindings/i],
+  // The binding's entry points: -O3 inlines much of the core into them (open, analysis, summaryJson).
+  ['the binding (embind, and the core -O3 inlined into open/analysis/summaryJson)', /embind|emscripten|_EmVal|DumpHandle|bindings/i],
   ['libc++ and libc', /^_ZNSt|^_ZNKSt|__cxx|^std|^mem|^str|malloc|free|dlmalloc|printf|^__/],
 ];
 
