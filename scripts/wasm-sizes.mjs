@@ -5,6 +5,7 @@
 // are an estimate of each part's weight, not an exact split.
 import { readFileSync } from 'node:fs';
 
+/** @type {[string, RegExp][]} */
 const GROUPS = [
   ['symbols (PE images, PDB, symbol tables, symbolizer)', /pdb|peimage|pe_image|msf|rsds|symbolizer|symbol_?table|symbolfile|symbolprovider|module_?symbols|load_symbols|version_?resource|exports?_?dir|find_runtime_function/i],
   ['unwinding and call stacks', /unwind|call_?stack|callstack|trap_?frame|codesymbolizer|code_symbolizer/i],
@@ -25,7 +26,7 @@ const leb = () => {
   let result = 0;
   let shift = 0;
   for (;;) {
-    const b = bytes[at++];
+    const b = /** @type {number} */ (bytes[at++]);
     result += (b & 0x7f) * 2 ** shift;
     shift += 7;
     if (!(b & 0x80)) return result;
@@ -80,7 +81,7 @@ let other = 0;
 const rows = bodySizes.map((size, i) => ({ size, name: names.get(imported + i) ?? `function ${imported + i}` }));
 for (const { size, name: n } of rows) {
   const group = GROUPS.find(([, pattern]) => pattern.test(n));
-  if (group) totals.set(group[0], totals.get(group[0]) + size);
+  if (group) totals.set(group[0], (totals.get(group[0]) ?? 0) + size);
   else other += size;
 }
 const code = bodySizes.reduce((a, b) => a + b, 0);

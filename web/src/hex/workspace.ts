@@ -2,7 +2,8 @@
 // line under it, and the data inspector and the search at its side. The viewer creates one per open dump, shows it
 // at a location (show) and keeps state() in the URL fragment (onLocationChange).
 import { el } from '../views/dom';
-import { visibleText } from '../views/safe-text';
+import { capMiddle, visibleText } from '../views/safe-text';
+import { MAX_SYMBOL } from '../viewer/symbol-names';
 import { copyText } from '../viewer/clipboard';
 import { ModuleMap } from '../viewer/module-map';
 import type { AddressSpaceKind, HexLocation, ViewerContext } from '../viewer/context';
@@ -451,10 +452,10 @@ export class HexWorkspace {
     const showSymbol = () => {
       const now = this.views.get(this.kind);
       if (now === current && now.cursor === cursor) {
-        this.status.symbol.textContent = visibleText(space.kind === 'virtual' ? this.context.symbols.now(cursor) ?? '' : '');
+        this.status.symbol.textContent = capMiddle(visibleText(space.kind === 'virtual' ? this.context.symbols.now(cursor) ?? '' : ''), MAX_SYMBOL);
       }
     };
-    this.status.symbol.textContent = visibleText(space.kind === 'virtual' ? this.nameOf(cursor, showSymbol) ?? '' : '');
+    this.status.symbol.textContent = capMiddle(visibleText(space.kind === 'virtual' ? this.nameOf(cursor, showSymbol) ?? '' : ''), MAX_SYMBOL);
     const selection = this.view.selection();
     const length = selection ? selection.end - selection.start : 0n;
     this.status.selection.textContent = selection

@@ -5,6 +5,7 @@
 import type { FaultingContext, Hex } from '../summary';
 import type { Panel, ViewerContext } from '../viewer/context';
 import { el } from '../views/dom';
+import { MAX_SYMBOL } from '../viewer/symbol-names';
 import { type Architecture, architectureOf, codeAddress, describeFlags, type RegisterGroup, registerGroups } from './registers';
 import { block, cell, dataTable, emptyNote, panelPage, row, virtualButton } from './ui';
 
@@ -38,7 +39,7 @@ function registerTables(context: ViewerContext, registers: Record<string, Hex>, 
     const flags = describeFlags(name, value, architecture);
     if (flags) return cell(flags, { field: `${prefix}-${name}-flags`, mono: true });
     const symbol = group.pointers ? names.get(codeAddress(BigInt(value), architecture)) ?? null : null;
-    return cell(symbol ?? '', { field: `${prefix}-${name}-symbol`, className: 'symbol' });
+    return cell(symbol ? el('span', { text: symbol, cap: { max: MAX_SYMBOL, at: 'middle' } }) : '', { field: `${prefix}-${name}-symbol`, className: 'symbol' });
   };
   return el('div', { className: 'register-groups' }, registerGroups(registers).map((group) =>
     block(group.title, [dataTable(['Register', 'Value', group.title === 'Flags' ? 'Set' : 'Points into'],

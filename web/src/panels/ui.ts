@@ -5,6 +5,7 @@ import type { Hex } from '../summary';
 import type { HexLocation, ViewerContext } from '../viewer/context';
 import { el, safeTextNode, setText } from '../views/dom';
 import { capEnd, visibleText } from '../views/safe-text';
+import { MAX_SYMBOL } from '../viewer/symbol-names';
 
 export type Content = string | Node | (string | Node)[];
 
@@ -54,10 +55,11 @@ export function symbolLabel(context: ViewerContext, address: Hex | bigint, field
   const at = BigInt(address);
   const symbol = context.symbols.now(at);
   if (!symbol) return document.createTextNode('');
-  const label = el('span', { className: 'symbol', text: symbol, data: field ? { field } : {} });
+  const cap = { max: MAX_SYMBOL, at: 'middle' } as const;
+  const label = el('span', { className: 'symbol', text: symbol, cap, data: field ? { field } : {} });
   if (context.symbols.unknown(at)) {
     void context.symbols.name(at).then((name) => {
-      if (name && name !== symbol) setText(label, name);
+      if (name && name !== symbol) setText(label, name, cap);
     });
   }
   return label;

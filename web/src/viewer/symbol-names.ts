@@ -4,6 +4,10 @@
 import type { DumpHandle } from '../api/types';
 import type { ModuleMap } from './module-map';
 
+/** The longest name shown in a cell or a status line (C++ names run to thousands of characters); the whole one is
+ *  in the tooltip where the layout has one. */
+export const MAX_SYMBOL = 96;
+
 /** How many addresses one request to the worker names at most (the protocol takes up to 100,000). */
 const BATCH = 4096;
 /** Answers kept; past this the oldest go (a hex view scrolled over a whole stack asks for many). */
