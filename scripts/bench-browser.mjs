@@ -180,12 +180,12 @@ function denseDump() {
 // and one after another, then a plain read loop (4 MiB reads, as the search makes) over `bytes` bytes.
 function fileProbeWorker() {
   return `onmessage = (e) => {
-  const { file, bytes } = e.data;
+  const { file, bytes, withCosts } = e.data;
   const reader = new FileReaderSync();
   let seed = 7;
   const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
   const costs = [];
-  for (const size of [4096, 16384, 65536, 262144, 1048576, 4194304]) {
+  for (const size of withCosts ? [4096, 16384, 65536, 262144, 1048576, 4194304] : []) {
     const n = size >= 1048576 ? 24 : 200;
     let t = performance.now();
     for (let i = 0; i < n; ++i) {
@@ -226,20 +226,35 @@ async function benchDense(browser, url, file, searchMib) {
       const file = /** @type {FileList} */ (/** @type {HTMLInputElement} */ (document.getElementById('file')).files)[0];
       const bytes = searchMib * 1024 * 1024;
       const worker = new Worker(URL.createObjectURL(new Blob([probe], { type: 'text/javascript' })));
-      /** @type {any} */
-      const raw = await new Promise((resolve) => {
+      /** @returns {Promise<any>} */
+      const probeRun = (/** @type {boolean} */ withCosts) => new Promise((resolve) => {
         worker.onmessage = (e) => resolve(e.data);
-        worker.postMessage({ file, bytes });
+        worker.postMessage({ file, bytes, withCosts });
       });
-      worker.terminate();
+      const raw = await probeRun(true);
       const dump = await kdmp.openDump(file);
       const searchSpeed = async (/** @type {string} */ space) => {
         const t = performance.now();
         const result = await dump.search({ space, pattern: { ascii: 'not in the dense dump' }, start: 0n, end: BigInt(bytes) }).results;
         return result.scanned / 1e6 / ((performance.now() - t) / 1000);
       };
-      const fileSearchMBps = await searchSpeed('file');
-      const physicalSearchMBps = await searchSpeed('physical');
+      // The machine is shared: three rounds, the read loop and both searches taking turns, and the best of each (what
+      // the code can do when the machine lets it), with every round kept in the JSON.
+      /** @type {{ plainReadMBps: number, fileSearchMBps: number, physicalSearchMBps: number }[]} */
+      const rounds = [];
+      for (let round = 0; round < 3; ++round) {
+        rounds.push({
+          plainReadMBps: round === 0 ? raw.plainReadMBps : (await probeRun(false)).plainReadMBps,
+          fileSearchMBps: await searchSpeed('file'),
+          physicalSearchMBps: await searchSpeed('physical'),
+        });
+      }
+      worker.terminate();
+      const best = (/** @type {'plainReadMBps' | 'fileSearchMBps' | 'physicalSearchMBps'} */ key) => Math.max(...rounds.map((r) => r[key]));
+      raw.plainReadMBps = best('plainReadMBps');
+      raw.rounds = rounds;
+      const fileSearchMBps = best('fileSearchMBps');
+      const physicalSearchMBps = best('physicalSearchMBps');
       // 8-byte reads at random 8-aligned addresses, 64 in flight (the worker answers them one after another).
       const region = 0xfffff80600000000n;
       const randomReads = async (/** @type {bigint} */ span, /** @type {number} */ count) => {
@@ -266,7 +281,7 @@ async function benchDense(browser, url, file, searchMib) {
 function denseText(d) {
   const costs = d.costs.map((/** @type {any} */ c) => `${c.size / 1024} KiB ${round(c.randomMs)}/${round(c.sequentialMs)} ms`).join(', ');
   return `  dense 4 GiB dump: File read cost (random/sequential)  ${costs}
-  dense: plain 4 MiB read loop  ${round(d.plainReadMBps)} MB/s;  search the file ${round(d.fileSearchMBps)} MB/s;  search physical memory ${round(d.physicalSearchMBps)} MB/s
+  dense (best of 3 rounds): plain 4 MiB read loop  ${round(d.plainReadMBps)} MB/s;  search the file ${round(d.fileSearchMBps)} MB/s;  search physical memory ${round(d.physicalSearchMBps)} MB/s
   dense: random 8-byte virtual reads  ${Math.round(d.randomWindowPerSecond)}/s over 1 MiB, ${Math.round(d.randomRegionPerSecond)}/s over 1 GiB;  wasm heap ${(d.heap / 2 ** 20).toFixed(1)} MiB
 `;
 }

@@ -165,8 +165,8 @@ int print_modules(Dump& dump, SymbolProvider* symbols) {
 }
 
 // "crashing: app.exe pid 6700 (EPROCESS ffffc50a20008000), thread 12052 (ETHREAD ...), cpu 2, irql 2", then one
-// process a line (PID, parent, EPROCESS, DTB, threads, name, path) and one line per thread, then where the offsets
-// came from.
+// process a line (PID, parent, EPROCESS, DTB, threads, name, path), one line per thread and per user module, then
+// where the offsets came from.
 int print_processes(Dump& dump) {
   const Analysis analysis = analyze(dump);
   const ProcessReport& r = analysis.processes;
@@ -187,6 +187,10 @@ int print_processes(Dump& dump) {
       std::printf("         thread %6s %016llx %-10s start %016llx\n", number(t.tid).c_str(),
                   static_cast<unsigned long long>(t.address), t.state ? thread_state_name(*t.state) : "?",
                   static_cast<unsigned long long>(t.start_address.value_or(0)));
+    }
+    for (const Module& m : p.modules) {
+      std::printf("         module %016llx %8llx %-6s %s\n", static_cast<unsigned long long>(m.base),
+                  static_cast<unsigned long long>(m.size), module_kind_name(m.kind), m.path.c_str());
     }
   }
   for (size_t i = 0; i < kKernelFieldCount; ++i) {

@@ -92,7 +92,6 @@ Analysis analyze(Dump& dump, const AnalysisOptions& options) {
     a.modules = load_modules(**vm, header, a.context ? *a.context : none);
   }
 
-  if (vm.ok()) a.processes = load_processes(dump, **vm, a.context ? &*a.context : nullptr);
   if (vm.ok()) a.faulting_context = find_faulting_context(header, vm->get());
 
   if (vm.ok() && a.context) {
@@ -109,6 +108,11 @@ Analysis analyze(Dump& dump, const AnalysisOptions& options) {
   }
   a.symbols = load_module_symbols(vm.ok() ? vm->get() : nullptr, a.modules.modules, options.symbols);
   a.warnings.insert(a.warnings.end(), a.symbols.warnings.begin(), a.symbols.warnings.end());
+  // After the symbols: the kernel's PDB, when loaded, is the first source of structure offsets.
+  if (vm.ok()) {
+    a.processes = load_processes(dump, **vm, a.context ? &*a.context : nullptr,
+                                 a.symbols.kernel_offsets ? &*a.symbols.kernel_offsets : nullptr);
+  }
   SymbolizerNames names(a.symbols.symbolizer);
   std::vector<StackEntry> evidence_stack;
   if (vm.ok()) {

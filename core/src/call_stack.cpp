@@ -8,6 +8,7 @@
 #include "kdmp/stack.hpp"
 #include "kdmp/unwind_arm64.hpp"
 #include "kdmp/unwind_x64.hpp"
+#include "kdmp/unwind_x86.hpp"
 
 namespace kdmp {
 
@@ -34,7 +35,7 @@ class Walker {
     switch (ctx_.machine) {
       case 0x8664: walk_x64(); break;
       case 0xAA64: walk_arm64(); break;
-      case 0x14c: walk_chain32(reg(ctx_, "eip"), reg(ctx_, "esp"), reg(ctx_, "ebp")); break;
+      case 0x14c: walk_x86(); break;
       case 0x1c4:
         walk_chain32(ctx_.instruction_pointer ? ctx_.instruction_pointer : reg(ctx_, "pc"),
                      ctx_.stack_pointer ? ctx_.stack_pointer : reg(ctx_, "sp"), reg(ctx_, "r11"));
@@ -127,7 +128,10 @@ class Walker {
                                                       step.error().message);
         exact = step->machine_frame != 0;
         found = exact ? FrameFound::TrapFrame : FrameFound::Unwind;
-        if (exact) trap = step->machine_frame - kKtrapFrameRip;  // the RIP slot is KTRAP_FRAME.Rip
+        if (exact) {
+          trap = step->machine_frame - kKtrapFrameRip;  // the RIP slot is KTRAP_FRAME.Rip
+          restore_interrupted_registers(r, trap);
+        }
       } else if (unwind_ && unwind_->has_unwind_data(lookup)) {
         // A leaf function (no .pdata entry): it moved no stack pointer, its return address is at rsp.
         auto ret = read_pointer(vm_, r.rsp(), 8);
@@ -145,6 +149,33 @@ class Walker {
     }
   }
 
+  // After a trap handler's machine frame, the interrupted code's other registers, as the debugger's `.trap` shows
+  // them: rbp and the volatile registers from the KTRAP_FRAME (the handler saved them there; its unwind data only
+  // knows rip and rsp), and the nonvolatile ones from the KEXCEPTION_FRAME when the handler passed the exception
+  // to KiExceptionDispatch (the frame the handler called is exactly a KEXCEPTION_FRAME: its Return field is that
+  // call's return address), whether or not the dispatcher's unwind data describes saving them.
+  void restore_interrupted_registers(X64Registers& r, uint64_t trap) {
+    std::array<uint8_t, kKtrapFrameSize> t{};
+    if (!vm_.read_virtual_exact(Gva(trap), t).ok()) return;
+    static constexpr std::pair<unsigned, size_t> kFromTrap[] = {{0, 0x30},  {1, 0x38},  {2, 0x40},  {8, 0x48},
+                                                                {9, 0x50},  {10, 0x58}, {11, 0x60}, {5, 0x158}};
+    for (const auto& [reg, off] : kFromTrap) r.gpr[reg] = le::u64(t, off);
+    if (out_.frames.size() < 2) return;
+    const StackFrame& handler = out_.frames.back();
+    const StackFrame& dispatcher = out_.frames[out_.frames.size() - 2];
+    if (!dispatcher.symbol || dispatcher.symbol->function != "KiExceptionDispatch" ||
+        handler.child_sp != dispatcher.child_sp + kKexceptionFrameSize) {
+      return;
+    }
+    std::array<uint8_t, kKexceptionFrameSize> e{};
+    if (!vm_.read_virtual_exact(Gva(dispatcher.child_sp), e).ok()) return;
+    if (le::u64(e, 0x138) != handler.instruction_pointer) return;  // Return: the call from the handler
+    static constexpr std::pair<unsigned, size_t> kFromException[] = {{3, 0x100},  {7, 0x108},  {6, 0x110},
+                                                                     {12, 0x118}, {13, 0x120}, {14, 0x128},
+                                                                     {15, 0x130}};
+    for (const auto& [reg, off] : kFromException) r.gpr[reg] = le::u64(e, off);
+  }
+
   void walk_arm64() {
     Arm64Registers r;
     for (unsigned i = 0; i <= 28; ++i) r.x[i] = reg(ctx_, ("x" + std::to_string(i)).c_str());
@@ -154,16 +185,19 @@ class Walker {
     r.pc = ctx_.instruction_pointer;
     FrameFound found = FrameFound::Context;
     bool exact = true;
+    uint64_t trap = 0;
     for (;;) {
-      if (!push(r.pc, r.sp, found)) return;
+      if (!push(r.pc, r.sp, found, trap)) return;
       const uint64_t lookup = exact ? r.pc : r.pc - 4;
       std::optional<UnwindEntry> f = unwind_ ? unwind_->find_function(lookup) : std::nullopt;
+      trap = 0;
       if (f) {
         auto step = unwind_arm64(*unwind_, vm_, *f, r, exact);
         if (!step.ok()) return scan_from(r.sp, "unwinding " + out_.frames.back().call_site + " failed: " +
                                                    step.error().message);
         exact = step->machine_frame != 0;
         found = exact ? FrameFound::TrapFrame : FrameFound::Unwind;
+        if (step->trap_frame) trap = step->machine_frame;
         continue;
       }
       if (exact && unwind_ && unwind_->has_unwind_data(lookup)) {
@@ -187,7 +221,50 @@ class Walker {
     }
   }
 
-  // x86 (ebp) and 32-bit ARM (r11): {previous frame pointer, return address} at the frame pointer.
+  // x86: the PDB's frame data where the image has it (functions without an EBP frame), else the EBP chain.
+  void walk_x86() {
+    X86Registers r;
+    r.eip = static_cast<uint32_t>(reg(ctx_, "eip"));
+    r.esp = static_cast<uint32_t>(reg(ctx_, "esp"));
+    r.ebp = static_cast<uint32_t>(reg(ctx_, "ebp"));
+    r.ebx = static_cast<uint32_t>(reg(ctx_, "ebx"));
+    r.esi = static_cast<uint32_t>(reg(ctx_, "esi"));
+    r.edi = static_cast<uint32_t>(reg(ctx_, "edi"));
+    r.eax = static_cast<uint32_t>(reg(ctx_, "eax"));
+    r.ecx = static_cast<uint32_t>(reg(ctx_, "ecx"));
+    r.edx = static_cast<uint32_t>(reg(ctx_, "edx"));
+    const IsReturnAddress in_module = [this](uint32_t v) { return find_module(modules_, v) != nullptr; };
+    FrameFound found = FrameFound::Context;
+    bool exact = true;
+    uint32_t callee_params = 0;  // the arguments the frame below was given still lie above this frame's esp
+    for (;;) {
+      if (!push(r.eip, r.esp, found)) return;
+      const uint64_t lookup = exact ? r.eip : r.eip - 1;
+      const auto [table, frame] =
+          unwind_ ? unwind_->find_x86_frame(lookup) : std::pair<const X86FrameTable*, const X86FrameData*>{};
+      exact = false;
+      if (frame != nullptr) {
+        auto step = unwind_x86(*table, *frame, callee_params, vm_, r, in_module);
+        callee_params = frame->params;
+        if (!step.ok()) return scan_from(r.esp, "unwinding " + out_.frames.back().call_site + " failed: " +
+                                                    step.error().message);
+        r = *step;
+        found = FrameFound::Unwind;
+        continue;
+      }
+      std::array<uint8_t, 8> record{};
+      if (r.ebp == 0 || r.ebp % 4 != 0 || r.ebp < r.esp || !vm_.read_virtual_exact(Gva(r.ebp), record).ok()) {
+        return scan_from(r.esp, "no frame data and no frame pointer chain above " + out_.frames.back().call_site);
+      }
+      r.eip = le::u32(record, 4);
+      r.esp = r.ebp + 8;
+      r.ebp = le::u32(record, 0);
+      callee_params = 0;
+      found = FrameFound::FrameChain;
+    }
+  }
+
+  // 32-bit ARM (r11): {previous frame pointer, return address} at the frame pointer.
   void walk_chain32(uint64_t pc, uint64_t sp, uint64_t bp) {
     FrameFound found = FrameFound::Context;
     for (;;) {

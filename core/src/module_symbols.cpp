@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "kdmp/pdb.hpp"
+#include "kdmp/pdb_types.hpp"
 
 namespace kdmp {
 
@@ -142,6 +143,22 @@ ModuleSymbols load_module_symbols(VirtualMemory* vm, const std::vector<Module>& 
           if (indexed.ok()) {
             table = std::move(indexed).value();
             mi.symbols = SymbolSource::Pdb;
+          }
+          if (!out.kernel_offsets && module_symbol_name(m.name) == "nt") {
+            std::vector<Warning> tw;
+            auto types = kernel_offsets_from_pdb(*pdb, pdb_file_name(cv.pdb_name), &tw);
+            if (types.ok()) {
+              out.kernel_offsets = std::move(types).value();
+            } else {
+              tw.push_back({"pdb-types-unreadable", types.error().message});
+            }
+            for (Warning& x : tw) out.warnings.push_back({x.code, m.name + ": " + x.message});
+          }
+          if (mi.image->machine == 0x14c) {
+            std::vector<Warning> fw;
+            auto frames = std::make_shared<X86FrameTable>(read_x86_frame_table(*pdb, &fw));
+            for (Warning& x : fw) out.warnings.push_back({x.code, m.name + ": " + x.message});
+            if (frames->size() > 0) mi.frame_data = std::move(frames);
           }
         }
       }

@@ -31,6 +31,18 @@ std::optional<UnwindEntry> ModuleUnwindSource::find_function(uint64_t pc) {
   return e;
 }
 
+std::pair<const X86FrameTable*, const X86FrameData*> ModuleUnwindSource::find_x86_frame(uint64_t pc) {
+  const Module* m = find_module(modules_, pc);
+  if (m == nullptr) return {nullptr, nullptr};
+  const size_t index = static_cast<size_t>(m - modules_.data());
+  if (index >= symbols_.images.size() || !symbols_.images[index].frame_data) return {nullptr, nullptr};
+  const X86FrameTable& table = *symbols_.images[index].frame_data;
+  const uint64_t rva = pc - m->base;
+  if (rva > 0xffffffffull) return {nullptr, nullptr};
+  const X86FrameData* f = table.find(static_cast<uint32_t>(rva));
+  return f ? std::pair{&table, f} : std::pair<const X86FrameTable*, const X86FrameData*>{nullptr, nullptr};
+}
+
 ImageReader* ModuleUnwindSource::reader_for(const Module& m, const ModuleImage& image) {
   auto it = files_.find(m.base);
   if (it == files_.end()) {

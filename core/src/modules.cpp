@@ -222,6 +222,25 @@ void walk_module_list(VirtualMemory& vm, uint64_t list_head, const LoaderEntryLa
   }
 }
 
+void load_process_modules(VirtualMemory& vm, uint64_t peb, uint64_t peb32, const std::string& owner,
+                          ModuleList& out) {
+  auto walk = [&](uint64_t at, bool is32) {
+    auto ldr = read_pointer(vm, at + (is32 ? kPeb32Ldr : kPeb64Ldr), is32 ? 4 : 8);
+    if (!ldr) {
+      warn(out, "user-modules-unavailable", "the PEB of " + owner + " at " + hex(at) + " is unreadable: " +
+                                                ldr.error().message);
+      return;
+    }
+    if (*ldr == 0) return;  // a process too young to have loader data
+    walk_module_list(vm, *ldr + (is32 ? kLdr32InLoadOrder : kLdr64InLoadOrder), is32 ? kUserEntry32 : kUserEntry64,
+                     is32 && vm.pointer_size() == 8 ? ModuleKind::User32 : ModuleKind::User,
+                     (is32 && vm.pointer_size() == 8 ? "WoW64 module list of " : "user module list of ") + owner,
+                     out);
+  };
+  if (peb != 0) walk(peb, vm.pointer_size() == 4);
+  if (peb32 != 0 && vm.pointer_size() == 8) walk(peb32, true);
+}
+
 ModuleList load_modules(VirtualMemory& vm, const DumpHeader& header, const Context& context) {
   ModuleList out;
   const unsigned ps = vm.pointer_size();

@@ -17,6 +17,7 @@ constexpr uint32_t kNilStreamSize = 0xffffffffu;
 constexpr size_t kInfoStream = 1, kDbiStream = 3;
 constexpr size_t kDbiHeaderSize = 64;
 constexpr size_t kSectionHeaderDbgIndex = 5;  // in the DBI optional debug header's array of stream numbers
+constexpr size_t kMaxDebugStreams = 16;       // the header has 11 entries; later ones are kept but unused
 
 // CodeView symbol record kinds.
 constexpr uint16_t kPub32 = 0x110e;
@@ -165,7 +166,66 @@ Status Pdb::read_info() {
   if (auto st = read_stream(kInfoStream, 0, info); !st.ok()) return st.error();
   age_ = le::u32(info, 8);
   std::copy(info.begin() + 12, info.end(), guid_.bytes.begin());
+  // The named-stream map is optional for what this reader needs (the string table of FPO programs): a broken one
+  // leaves the map empty rather than refusing the PDB.
+  (void)read_named_streams(28, stream_size(kInfoStream));
   return Ok{};
+}
+
+// The info stream's named-stream map after the 28-byte header: the names (a buffer of NUL-terminated strings),
+// then a hash table {Size, Capacity, present bit vector, deleted bit vector, (name offset, stream) per present
+// bucket}.
+Status Pdb::read_named_streams(uint32_t at, uint32_t end) {
+  constexpr uint32_t kMaxNames = 64 * 1024, kMaxCapacity = 4096;
+  auto u32_at = [&](uint32_t pos) -> Result<uint32_t> {
+    std::array<uint8_t, 4> b{};
+    if (pos > end || end - pos < 4) return broken("the named-stream map runs past the info stream", pos);
+    if (auto st = read_stream(kInfoStream, pos, b); !st.ok()) return st.error();
+    return le::u32(b, 0);
+  };
+  KDMP_TRY(names_size, u32_at(at));
+  if (names_size > kMaxNames || names_size > end - at - 4) return broken("the named-stream names overflow", at);
+  std::vector<uint8_t> names(names_size);
+  if (auto st = read_stream(kInfoStream, at + 4, names); !st.ok()) return st.error();
+  uint32_t pos = at + 4 + names_size;
+  KDMP_TRY(size, u32_at(pos));
+  KDMP_TRY(capacity, u32_at(pos + 4));
+  if (capacity > kMaxCapacity || size > capacity) return broken("the named-stream hash table is too large", pos);
+  KDMP_TRY(present_words, u32_at(pos + 8));
+  if (present_words > kMaxCapacity / 32 + 1) return broken("the named-stream present bits are too many", pos + 8);
+  std::vector<uint32_t> present(present_words);
+  for (uint32_t i = 0; i < present_words; ++i) {
+    KDMP_TRY(w, u32_at(pos + 12 + 4 * i));
+    present[i] = w;
+  }
+  pos += 12 + 4 * present_words;
+  KDMP_TRY(deleted_words, u32_at(pos));
+  if (deleted_words > kMaxCapacity / 32 + 1) return broken("the named-stream deleted bits are too many", pos);
+  pos += 4 + 4 * deleted_words;
+  for (uint32_t bucket = 0; bucket < capacity && bucket / 32 < present_words; ++bucket) {
+    if (!((present[bucket / 32] >> (bucket % 32)) & 1)) continue;
+    KDMP_TRY(name_offset, u32_at(pos));
+    KDMP_TRY(stream, u32_at(pos + 4));
+    pos += 8;
+    if (name_offset >= names.size() || stream >= streams_.size()) continue;
+    named_.emplace_back(std::string(record_name(names, name_offset)), static_cast<uint16_t>(stream));
+  }
+  return Ok{};
+}
+
+std::optional<uint16_t> Pdb::named_stream(std::string_view name) const {
+  for (const auto& [n, stream] : named_) {
+    if (n == name) return stream;
+  }
+  return std::nullopt;
+}
+
+std::optional<uint16_t> Pdb::debug_stream(size_t index) const {
+  if (index >= debug_streams_.size() || debug_streams_[index] == 0xffff ||
+      debug_streams_[index] >= streams_.size()) {
+    return std::nullopt;
+  }
+  return debug_streams_[index];
 }
 
 Status Pdb::read_dbi() {
@@ -201,6 +261,11 @@ Status Pdb::read_dbi() {
 
   // Section headers: the optional debug header's entry 5 names the stream of IMAGE_SECTION_HEADERs.
   const uint64_t dbg_at = kDbiHeaderSize + mod_info + section_contrib + section_map + source_info + type_server_map + ec;
+  {
+    std::vector<uint8_t> indices(static_cast<size_t>(std::min<uint64_t>(optional_dbg, 2 * kMaxDebugStreams)) & ~size_t{1});
+    if (auto st = read_stream(kDbiStream, static_cast<uint32_t>(dbg_at), indices); !st.ok()) return st.error();
+    for (size_t i = 0; i + 2 <= indices.size(); i += 2) debug_streams_.push_back(le::u16(indices, i));
+  }
   if (optional_dbg >= (kSectionHeaderDbgIndex + 1) * 2) {
     std::array<uint8_t, 2> idx{};
     if (auto st = read_stream(kDbiStream, static_cast<uint32_t>(dbg_at + kSectionHeaderDbgIndex * 2), idx);

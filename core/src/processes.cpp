@@ -8,6 +8,7 @@
 #include "kdmp/le.hpp"
 #include "kdmp/offset_discovery.hpp"
 #include "kdmp/offset_table.hpp"
+#include "kdmp/pcr_scan.hpp"
 #include "kdmp/utf16.hpp"
 
 namespace kdmp {
@@ -181,7 +182,10 @@ ProcessInfo read_process(VirtualMemory& vm, const KernelOffsets& o, uint64_t epr
   p.directory_table_base = r.pointer(F::ProcessDirectoryTableBase);
   if (ps == 8) {
     if (auto v = r.u64(F::ProcessUserDirectoryTableBase); v && *v != 0) p.user_directory_table_base = v;
-    if (auto v = r.pointer(F::ProcessWow64Process)) p.wow64 = *v != 0;
+    if (auto v = r.pointer(F::ProcessWow64Process)) {
+      p.wow64 = *v != 0;
+      p.wow64_process = *v;
+    }
   }
   p.peb = r.pointer(F::ProcessPeb);
   if (auto session = r.pointer(F::ProcessSessionId); session && *session != 0) {
@@ -214,6 +218,38 @@ std::optional<uint64_t> arm64_pcr(const Context* context) {
     if (r.name == "x18" && r.value != 0) return r.value;
   }
   return std::nullopt;
+}
+
+// What the KPCR scan found (pcr_scan.hpp), into `c`; `why` says why it found nothing.
+struct ScanOutcome {
+  bool found = false;
+  std::string why;
+  explicit operator bool() const { return found; }
+};
+ScanOutcome crashing_from_pcr_scan(Dump& dump, VirtualMemory& vm, const Context* context, const KernelOffsets& known,
+                                   CrashingProcess& c, std::vector<Warning>& warnings) {
+  const DumpHeader& h = dump.header();
+  if (dump.triage() != nullptr || (h.machine_image_type != 0x8664 && h.machine_image_type != 0x14c)) return {};
+  auto scan = scan_for_pcrs(dump, std::clamp<uint32_t>(h.number_processors, 1, kMaxProcessorNumber));
+  if (!scan) return {false, "; the KPCR scan: " + scan.error().message};
+  if (scan->pcrs.empty()) {
+    return {false, "; the KPCR scan read " + std::to_string(scan->pages_read) + " pages and found no KPCR" +
+                       (scan->budget_exhausted ? " (it stops there)" : "")};
+  }
+  Context none;
+  none.machine = h.machine_image_type;
+  auto match = match_crashing_pcr(vm, *scan, h.machine_image_type, h.minor_version, context ? *context : none);
+  if (!match) return {false, "; " + match.error().message};
+  const FoundPcr& pcr = scan->pcrs[match->index];
+  c.prcb = pcr.prcb;
+  auto thread = read_pointer(vm, pcr.prcb + known.get(F::PrcbCurrentThread).value_or(vm.pointer_size()),
+                             vm.pointer_size());
+  if (!thread) return {false, "; KPRCB.CurrentThread at " + hex(pcr.prcb) + " is unreadable"};
+  c.thread = *thread;
+  c.how = "the KPCR scan: KPCR at " + hex(pcr.pcr) + ", " + std::to_string(scan->pcrs.size()) + " of " +
+          std::to_string(h.number_processors) + " found (" + match->how + ")";
+  if (!match->matched) warn(warnings, "crashing-processor-assumed", match->how);
+  return {true, ""};
 }
 
 }  // namespace
@@ -272,7 +308,36 @@ void walk_processes(VirtualMemory& vm, uint64_t head, const KernelOffsets& o, Pr
   }
 }
 
-ProcessReport load_processes(Dump& dump, VirtualMemory& vm, const Context* context) {
+void load_processes_modules(Dump& dump, ProcessReport& report) {
+  size_t budget = kMaxProcessModulesTotal;
+  for (ProcessInfo& p : report.processes) {
+    if (budget == 0) {
+      p.module_warnings.push_back({"module-list-too-long", "the processes hold more than " +
+                                                               std::to_string(kMaxProcessModulesTotal) +
+                                                               " user modules; this process's are not listed"});
+      continue;
+    }
+    if (!p.peb || *p.peb == 0 || !p.directory_table_base) continue;  // System, Registry, a process being built
+    auto vm = dump.virtual_memory(*p.directory_table_base);
+    if (!vm) continue;
+    const std::string owner = (p.name.empty() ? std::string("process") : p.name) + " (EPROCESS " + hex(p.address) + ")";
+    uint64_t peb32 = 0;
+    if (p.wow64_process != 0 && vm.value()->pointer_size() == 8) {
+      // Windows 10's EWOW64PROCESS and Windows 7's WOW64_PROCESS both start with the 32-bit PEB's address.
+      if (auto v = read_pointer(**vm, p.wow64_process, 8); v && *v != 0 && *v < 0x100000000) peb32 = *v;
+    }
+    ModuleList list;
+    load_process_modules(**vm, *p.peb, peb32, owner, list);
+    std::stable_sort(list.modules.begin(), list.modules.end(),
+                     [](const Module& a, const Module& b) { return a.base < b.base; });
+    if (list.modules.size() > budget) list.modules.resize(budget);
+    budget -= list.modules.size();
+    p.modules = std::move(list.modules);
+    p.module_warnings = std::move(list.warnings);
+  }
+}
+
+ProcessReport load_processes(Dump& dump, VirtualMemory& vm, const Context* context, const OffsetSource* pdb) {
   ProcessReport out;
   const DumpHeader& h = dump.header();
   const TriageDump* triage = dump.triage();
@@ -287,8 +352,8 @@ ProcessReport load_processes(Dump& dump, VirtualMemory& vm, const Context* conte
   std::optional<KdbgOffsets> kdbg_offsets;
   if (kdbg) kdbg_offsets.emplace(*kdbg);
   const TableOffsets table(h.machine_image_type, h.minor_version);
-  // Priority: the kernel's PDB (none yet), the KDBG's own fields, the table.
-  const OffsetSource* sources[] = {kdbg_offsets ? &*kdbg_offsets : nullptr, &table};
+  // Priority: the kernel's PDB, the KDBG's own fields, the table.
+  const OffsetSource* sources[] = {pdb, kdbg_offsets ? &*kdbg_offsets : nullptr, &table};
   const KernelOffsets known = resolve_offsets(sources);
 
   // The crashing processor and its thread.
@@ -326,9 +391,11 @@ ProcessReport load_processes(Dump& dump, VirtualMemory& vm, const Context* conte
       c.thread = *thread;
       c.how = "the KPCR in x18 of the context (no usable KDBG: " + kdbg.error().message + ")";
     }
+  } else if (auto scanned = crashing_from_pcr_scan(dump, vm, context, known, c, out.warnings)) {
+    c.how += " (no usable KDBG: " + kdbg.error().message + ")";
   } else {
     warn(out.warnings, "crashing-thread-unknown",
-         "the crashing thread is unknown: no usable KDBG (" + kdbg.error().message + ")");
+         "the crashing thread is unknown: no usable KDBG (" + kdbg.error().message + ")" + scanned.why);
   }
   if (c.prcb != 0) {
     if (auto number = known.get(F::PrcbNumber)) {
@@ -373,7 +440,7 @@ ProcessReport load_processes(Dump& dump, VirtualMemory& vm, const Context* conte
     // constants; discovery looks again for what the row gave (thread list, client ID).
     warn(out.warnings, "offsets-contradicted", "the offset " + table.description() + " is not used for this dump");
     const TableOffsets constants(h.machine_image_type, 0);
-    const OffsetSource* fallback[] = {kdbg_offsets ? &*kdbg_offsets : nullptr, &constants};
+    const OffsetSource* fallback[] = {pdb, kdbg_offsets ? &*kdbg_offsets : nullptr, &constants};
     std::vector<Warning> again;  // what it would say was said above
     const Discovered rediscovered = discover_offsets(vm, in, resolve_offsets(fallback), again);
     out.offsets = resolve_with_discovery(fallback, rediscovered);
@@ -394,6 +461,7 @@ ProcessReport load_processes(Dump& dump, VirtualMemory& vm, const Context* conte
 
   if (head != 0) {
     walk_processes(vm, head, o, out);
+    load_processes_modules(dump, out);
   } else if (!triage) {
     warn(out.warnings, "process-list-unreadable", "neither the header nor the KDBG names PsActiveProcessHead");
   }

@@ -450,6 +450,26 @@ void write_processes(JsonWriter& j, const ProcessReport& r, const Symbolizer& sy
       j.end_object();
     }
     j.end_array();
+    j.key("modules").begin_array();
+    for (const Module& m : p.modules) {
+      j.begin_object();
+      j.key("name").string(m.name);
+      j.key("path").string(m.path);
+      j.key("base").hex(m.base);
+      j.key("size").hex(m.size);
+      j.key("timestamp").hex(m.timestamp);
+      j.key("kind").string(module_kind_name(m.kind));
+      j.end_object();
+    }
+    j.end_array();
+    j.key("moduleWarnings").begin_array();
+    for (const Warning& w : p.module_warnings) {
+      j.begin_object();
+      j.key("code").string(w.code);
+      j.key("message").string(w.message);
+      j.end_object();
+    }
+    j.end_array();
     j.end_object();
   }
   j.end_array();

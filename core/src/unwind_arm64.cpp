@@ -58,9 +58,15 @@ Error bad(const UnwindEntry& f, const std::string& why) {
                     f.image_base + f.begin_rva);
 }
 
-// Applies codes[start..] up to `end` (or the end of the array) to r. Returns the machine-frame address, or 0.
+// ARM64_KTRAP_FRAME (0x150 bytes; the layout .NET's ARM64 unwinder declares with FIELD_OFFSET comments): Spsr u32
+// 0x90, Esr u32 0x94, Sp 0x98, X0..X18 0xa0, Lr 0x138, Fp 0x140, Pc 0x148.
+constexpr size_t kTrapFrameSize = 0x150, kTrapSp = 0x98, kTrapX = 0xa0, kTrapLr = 0x138, kTrapFp = 0x140,
+                 kTrapPc = 0x148;
+
+// Applies codes[start..] up to `end` (or the end of the array) to r. Returns the machine-frame address, or 0;
+// `trap` says it was a KTRAP_FRAME.
 Result<uint64_t> run_codes(VirtualMemory& stack, const UnwindEntry& f, std::span<const uint8_t> codes,
-                           size_t start, Arm64Registers& r) {
+                           size_t start, Arm64Registers& r, bool& trap) {
   unsigned save_next = 0;  // pending save_next codes: the following register-pair save covers that many more pairs
   // Restores `pairs` register pairs starting at register `first` (integer registers only; FP ones are not tracked)
   // from `at`, 16 bytes apart.
@@ -150,6 +156,17 @@ Result<uint64_t> run_codes(VirtualMemory& stack, const UnwindEntry& f, std::span
       ++save_next;
     } else if (b == 0xe7) {  // save_any_reg: not emitted for kernel code we read; refuse rather than guess
       return bad(f, "save_any_reg is not supported");
+    } else if (b == 0xe8) {  // MSFT_OP_TRAP_FRAME: a KTRAP_FRAME at sp holds the interrupted x0-x17, sp, lr, fp, pc
+      const uint64_t at = r.sp;
+      std::array<uint8_t, kTrapFrameSize> t{};
+      if (auto st = stack.read_virtual_exact(Gva(at), t); !st.ok()) return st.error();
+      for (unsigned k = 0; k < 18; ++k) r.x[k] = le::u64(t, kTrapX + 8 * k);
+      r.sp = le::u64(t, kTrapSp);
+      r.x[30] = le::u64(t, kTrapLr);
+      r.x[29] = le::u64(t, kTrapFp);
+      r.pc = arm64_strip_pac(le::u64(t, kTrapPc));
+      trap = true;
+      return at;
     } else if (b == 0xe9) {  // MSFT_OP_MACHINE_FRAME: {sp, pc} at sp
       const uint64_t at = r.sp;
       KDMP_TRY(sp, read_u64(stack, at));
@@ -280,9 +297,11 @@ Result<Arm64UnwindResult> unwind_arm64(UnwindSource& source, VirtualMemory& stac
     }
   }
   Arm64Registers r = regs;
-  KDMP_TRY(machine_frame, run_codes(stack, f, codes, start, r));
+  bool trap = false;
+  KDMP_TRY(machine_frame, run_codes(stack, f, codes, start, r, trap));
   Arm64UnwindResult result;
   result.machine_frame = machine_frame;
+  result.trap_frame = trap;
   if (machine_frame == 0) r.pc = arm64_strip_pac(r.x[30]);
   regs = r;
   return result;

@@ -1,5 +1,6 @@
 #include "kdmp/unwind_x64.hpp"
 
+#include <optional>
 #include <vector>
 
 #include "kdmp/le.hpp"
@@ -43,7 +44,92 @@ Error bad_info(const UnwindEntry& f, uint32_t info_rva, const std::string& why) 
                     "bad UNWIND_INFO at " + hex(f.image_base + info_rva) + ": " + why, f.image_base + info_rva);
 }
 
+// The epilogue that starts at the code, as the x64 calling convention allows it: `add rsp, imm` or `lea rsp,
+// [frame register + disp]` (first only), then 8-byte pops, then `ret` (`rep ret`, `ret imm16`) or a `jmp` out of
+// the function (rel8, rel32, or through a rip-relative pointer). Nothing when the code is not an epilogue.
+struct Epilogue {
+  enum class Start { None, Add, Lea } start = Start::None;
+  uint32_t amount = 0;   // add: the immediate; lea: the displacement
+  unsigned base = 0;     // lea: the base register
+  std::vector<unsigned> pops;
+};
+
+std::optional<Epilogue> decode_epilogue(std::span<const uint8_t> code, uint64_t pc, uint64_t begin, uint64_t end,
+                                        unsigned frame_register) {
+  Epilogue e;
+  size_t at = 0;
+  auto byte = [&](size_t k) -> int { return at + k < code.size() ? code[at + k] : -1; };
+  // add rsp, imm8 / imm32: REX.W 83 /0 ib, REX.W 81 /0 id with ModRM C4.
+  if (byte(0) == 0x48 && (byte(1) == 0x83 || byte(1) == 0x81) && byte(2) == 0xc4) {
+    const bool imm8 = byte(1) == 0x83;
+    const size_t n = imm8 ? 4 : 7;
+    if (at + n > code.size()) return std::nullopt;
+    e.start = Epilogue::Start::Add;
+    e.amount = imm8 ? static_cast<uint32_t>(static_cast<int32_t>(static_cast<int8_t>(code[at + 3])))
+                    : le::u32(code, at + 3);
+    at += n;
+  } else if ((byte(0) == 0x48 || byte(0) == 0x49) && byte(1) == 0x8d && byte(2) >= 0) {
+    // lea rsp, [base + disp8/disp32]: REX.W (REX.B for r8-r15) 8D, ModRM reg=rsp (100), mod 01 or 10.
+    const unsigned modrm = static_cast<unsigned>(byte(2)), mod = modrm >> 6, reg = (modrm >> 3) & 7;
+    const unsigned base = (modrm & 7) | (byte(0) == 0x49 ? 8u : 0u);
+    if (reg != 4 || (mod != 1 && mod != 2) || (modrm & 7) == 4 || frame_register == 0 || base != frame_register) {
+      return std::nullopt;
+    }
+    const size_t n = mod == 1 ? 4 : 7;
+    if (at + n > code.size()) return std::nullopt;
+    e.start = Epilogue::Start::Lea;
+    e.base = base;
+    e.amount = mod == 1 ? static_cast<uint32_t>(static_cast<int32_t>(static_cast<int8_t>(code[at + 3])))
+                        : le::u32(code, at + 3);
+    at += n;
+  }
+  for (unsigned pops = 0; pops < 16; ++pops) {  // pop r64: 58+r, or 41 58+r for r8-r15
+    if (byte(0) >= 0x58 && byte(0) <= 0x5f) {
+      e.pops.push_back(static_cast<unsigned>(byte(0) - 0x58));
+      at += 1;
+    } else if (byte(0) == 0x41 && byte(1) >= 0x58 && byte(1) <= 0x5f) {
+      e.pops.push_back(static_cast<unsigned>(byte(1) - 0x58 + 8));
+      at += 2;
+    } else {
+      break;
+    }
+  }
+  const uint64_t here = pc + at;
+  auto outside = [&](uint64_t target) { return target < begin || target >= end; };
+  if (byte(0) == 0xc3 || (byte(0) == 0xf3 && byte(1) == 0xc3) || (byte(0) == 0xc2 && byte(2) >= 0)) return e;
+  if (byte(0) == 0xe9 && at + 5 <= code.size() &&
+      outside(here + 5 + static_cast<int64_t>(static_cast<int32_t>(le::u32(code, at + 1))))) {
+    return e;
+  }
+  if (byte(0) == 0xeb && byte(1) >= 0 && outside(here + 2 + static_cast<int8_t>(byte(1)))) return e;
+  if ((byte(0) == 0xff && byte(1) == 0x25) || (byte(0) == 0x48 && byte(1) == 0xff && byte(2) == 0x25)) return e;
+  return std::nullopt;
+}
+
 }  // namespace
+
+Result<std::optional<X64Registers>> simulate_x64_epilogue(UnwindSource& source, VirtualMemory& stack,
+                                                          const UnwindEntry& f, const X64Registers& regs,
+                                                          unsigned frame_register) {
+  const uint64_t begin = f.image_base + f.begin_rva, end = f.image_base + f.end_rva;
+  if (regs.rip < begin || regs.rip >= end) return std::optional<X64Registers>{};
+  std::vector<uint8_t> code(static_cast<size_t>(std::min<uint64_t>(end - regs.rip, 64)));
+  if (auto st = source.read_image(f.image_base, regs.rip - f.image_base, code); !st.ok()) return st.error();
+  const std::optional<Epilogue> e = decode_epilogue(code, regs.rip, begin, end, frame_register);
+  if (!e) return std::optional<X64Registers>{};
+  X64Registers r = regs;
+  if (e->start == Epilogue::Start::Add) r.rsp() += e->amount;
+  if (e->start == Epilogue::Start::Lea) r.rsp() = r.gpr[e->base] + static_cast<int64_t>(static_cast<int32_t>(e->amount));
+  for (unsigned reg : e->pops) {
+    KDMP_TRY(v, read_u64(stack, r.rsp()));
+    r.gpr[reg] = v;
+    r.rsp() += 8;
+  }
+  KDMP_TRY(ret, read_u64(stack, r.rsp()));
+  r.rip = ret;
+  r.rsp() += 8;
+  return std::optional<X64Registers>{r};
+}
 
 Result<X64UnwindResult> unwind_x64(UnwindSource& source, VirtualMemory& stack, const UnwindEntry& function,
                                    X64Registers& regs, bool pc_exact) {
@@ -69,6 +155,15 @@ Result<X64UnwindResult> unwind_x64(UnwindSource& source, VirtualMemory& stack, c
     // skipped. Chained entries always apply whole (their prologue ran in the primary function).
     const uint64_t offset = r.rip - (f.image_base + f.begin_rva);
     const bool in_prolog = primary && pc_exact && offset < prolog_size;
+    // Inside an epilogue the prologue's work is partly undone already: finish the epilogue instead, as
+    // RtlVirtualUnwind does.
+    if (primary && pc_exact && !in_prolog) {
+      KDMP_TRY(done, simulate_x64_epilogue(source, stack, f, r, frame_register));
+      if (done) {
+        regs = *done;
+        return X64UnwindResult{};
+      }
+    }
     // The establisher frame: rsp, or the frame register less its offset once UWOP_SET_FPREG's instruction ran.
     uint64_t frame = r.rsp();
     if (frame_register != 0) {

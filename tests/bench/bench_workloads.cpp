@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "dense_writer.hpp"
+#include "dense_hash.hpp"
 #include "kdmp/dump.hpp"
 #include "kdmp/le.hpp"
 #include "kdmp/native_source.hpp"
@@ -66,18 +67,6 @@ double rss_anon_mib() {
   return kib / 1024;
 }
 
-// A cheap hash (sum and xor of the u64 words) so the figure is the reading, not the hashing.
-uint64_t hash_page(std::span<const uint8_t> bytes, uint64_t h) {
-  uint64_t sum = 0, x = 0;
-  for (size_t i = 0; i + 8 <= bytes.size(); i += 8) {
-    uint64_t w;  // the host is little-endian (x86-64, as the peers' drivers assume): no per-word bounds check
-    std::memcpy(&w, bytes.data() + i, 8);
-    sum += w;
-    x ^= w;
-  }
-  return (h ^ sum) * 0x100000001b3 + x;
-}
-
 kdmp::FileReaderKind kind_of(const benchmark::State& state) {
   return state.range(0) == 0 ? kdmp::FileReaderKind::Mmap : kdmp::FileReaderKind::File;
 }
@@ -101,7 +90,7 @@ void BM_Dense_PhysicalScan(benchmark::State& state) {
     dump.for_each_physical_range([&](const kdmp::PhysicalRange& r) {
       for (uint64_t pfn = r.first_pfn; pfn < r.first_pfn + r.page_count; ++pfn) {
         if (!dump.read_physical_exact(kdmp::Gpa(pfn << 12), page).ok()) return false;
-        h = hash_page(page, h);
+        h = kdmp::bench::hash_page(page, h);
         ++pages;
       }
       return true;
@@ -128,7 +117,7 @@ void BM_Dense_VirtualSequential(benchmark::State& state) {
         state.SkipWithError(st.error().message.c_str());
         break;
       }
-      h = hash_page(buf, h);
+      h = kdmp::bench::hash_page(buf, h);
     }
     if (kdmp::le::u64(buf, 0) != d.gpa_of(d.region_va + kSequentialBytes - buf.size())) {
       state.SkipWithError("read the wrong page");

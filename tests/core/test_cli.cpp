@@ -146,6 +146,7 @@ TEST_CASE("kdmp-parser --processes prints the crashing thread, the processes and
   CHECK_THAT(r.out, Catch::Contains("  6700   8000 ffffc50a20008000 dtb 0000000000100000 threads   3 app.exe         "
                                     "\\Device\\HarddiskVolume3\\Program Files\\App\\app.exe\n"));
   CHECK_THAT(r.out, Catch::Contains("         thread  12052 ffffc50a1b2c3080 running    start 00007ffd5ea0b650\n"));
+  CHECK_THAT(r.out, Catch::Contains("         module 00007ffd5e9b0000   1f8000 user   C:\\Windows\\SYSTEM32\\ntdll.dll\n"));
   CHECK_THAT(r.out, Catch::Contains("offset EPROCESS.ActiveProcessLinks               0x448 table\n"));
   CHECK_THAT(r.out, Catch::Contains("offset KTHREAD.ApcState.Process                   0xb8 kdbg\n"));
   CHECK_THAT(run_cli("-h").out, Catch::Contains("--processes"));

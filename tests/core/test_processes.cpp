@@ -7,6 +7,7 @@
 #include "kdmp/kdbg_decode.hpp"
 #include "kdmp/kdbg_offsets.hpp"
 #include "kdmp/offset_table.hpp"
+#include "kdmp/pcr_scan.hpp"
 #include "kdmp/summary.hpp"
 #include "kernel_structures.hpp"
 #include "test_system_helpers.hpp"
@@ -142,7 +143,7 @@ TEST_CASE("Offset sources: the first that knows a field wins, and says so", "[pr
   const TableOffsets table(0x8664, 19041);
   OffsetMap discovered(OffsetOrigin::Discovery, "discovery");
   discovered.set(F::ProcessPeb, 0x999);
-  discovered.set(F::ThreadState, 0x184);
+  discovered.set(F::ThreadState, 0x999);
   const OffsetSource* sources[] = {&pdb, &from_kdbg, &table, &discovered};
   const KernelOffsets o = resolve_offsets(sources);
   CHECK(o.get(F::ProcessUniqueProcessId) == 0x1234);  // pdb over the table's 0x440
@@ -151,11 +152,23 @@ TEST_CASE("Offset sources: the first that knows a field wins, and says so", "[pr
   CHECK(o.origin(F::ProcessPeb) == OffsetOrigin::Kdbg);
   CHECK(o.get(F::ProcessImageFileName) == 0x5a8);
   CHECK(o.origin(F::ProcessImageFileName) == OffsetOrigin::Table);
-  CHECK(o.get(F::ThreadState) == 0x184);
-  CHECK(o.origin(F::ThreadState) == OffsetOrigin::Discovery);
+  CHECK(o.get(F::ThreadState) == 0x184);  // the table over discovery
+  CHECK(o.origin(F::ThreadState) == OffsetOrigin::Table);
   CHECK(o.has(F::ProcessUserDirectoryTableBase));  // the 19041 row has it
+  // Discovery answered nothing the others did not: it is not listed.
   CHECK(o.sources == std::vector<std::string>{"pdb: ntkrnlmp.pdb", "kdbg: KDDEBUGGER_DATA64 at 0xfffff80312a00ba0",
-                                              "table: Windows 10 2004-22H2 x64", "discovery"});
+                                              "table: Windows 10 2004-22H2 x64"});
+  // A build without a row: the table has the architecture's constants only, discovery answers the rest.
+  const TableOffsets constants(0x8664, 20348);
+  const OffsetSource* fewer[] = {&pdb, &from_kdbg, &constants, &discovered};
+  const KernelOffsets o2 = resolve_offsets(fewer);
+  CHECK(o2.get(F::ThreadState) == 0x999);
+  CHECK(o2.origin(F::ThreadState) == OffsetOrigin::Discovery);
+  CHECK(o2.origin(F::ProcessDirectoryTableBase) == OffsetOrigin::Table);
+  CHECK_FALSE(o2.has(F::ProcessImageFileName));
+  CHECK(o2.sources == std::vector<std::string>{"pdb: ntkrnlmp.pdb", "kdbg: KDDEBUGGER_DATA64 at 0xfffff80312a00ba0",
+                                               "table: the architecture's KPCR/KPRCB/KPROCESS constants",
+                                               "discovery"});
   CHECK(std::string(offset_origin_name(OffsetOrigin::Pdb)) == "pdb");
   CHECK(std::string(kernel_field_name(F::ThreadCid)) == "ETHREAD.Cid");
 }
@@ -180,6 +193,25 @@ TEST_CASE("The offset table: rows by build, the architecture's constants otherwi
   CHECK_FALSE(server.has_build_row());
   CHECK_FALSE(server.offset(F::ProcessUniqueProcessId));
   CHECK(server.offset(F::ProcessDirectoryTableBase) == 0x28);
+  // More x86 builds, and the one public ARM64 layout.
+  const TableOffsets xp(0x14c, 2600);
+  CHECK(xp.offset(F::ProcessActiveProcessLinks) == 0x88);
+  CHECK(xp.offset(F::ThreadListEntry) == 0x22c);
+  CHECK_FALSE(xp.offset(F::PrcbNumber));  // a UCHAR there, not the ULONG the walk reads
+  const TableOffsets w81x86(0x14c, 9600);
+  CHECK(w81x86.offset(F::ThreadCid) == 0x364);
+  const TableOffsets w10x86(0x14c, 18363);  // 1909: 1903's row
+  CHECK(w10x86.description() == "table: Windows 10 1903-1909 x86");
+  CHECK(w10x86.offset(F::ProcessExitTime) == 0x348);
+  const TableOffsets w11_23h2(0x8664, 22631);
+  CHECK(w11_23h2.description() == "table: Windows 11 21H2-23H2 x64");
+  CHECK(w11_23h2.offset(F::ThreadApcProcess) == 0xb8);
+  const TableOffsets arm_insider(0xAA64, 19569);
+  CHECK(arm_insider.offset(F::ProcessActiveProcessLinks) == 0x400);
+  CHECK_FALSE(arm_insider.offset(F::ThreadCid));
+  const TableOffsets arm32(0x1c4, 17763);
+  CHECK_FALSE(arm32.has_build_row());
+  CHECK_FALSE(arm32.offset(F::PcrPrcb));
   const TableOffsets arm(0xAA64, 22621);
   CHECK_FALSE(arm.has_build_row());
   CHECK(arm.offset(F::PcrPrcb) == 0x980);
@@ -286,12 +318,14 @@ TEST_CASE("system-arm64.dmp without a KDBG: the KPCR from x18", "[processes][sys
 
 TEST_CASE("system-x86-pae.dmp and system-x86.dmp: 32-bit processes", "[processes][system]") {
   {
-    Analyzed a(system_x86_pae());  // build 19041 x86: discovery
+    Analyzed a(system_x86_pae());  // build 19041 x86: the table's row
     const ProcessReport& r = a.analysis.processes;
     check_crashing(r, 0x87008000, 0x86a3bd48, 1);
     check_default_list(r, false);
-    CHECK(r.offsets.origin(F::ProcessActiveProcessLinks) == OffsetOrigin::Discovery);
-    CHECK(r.offsets.get(F::ProcessActiveProcessLinks) == 0xb8);
+    CHECK(r.offsets.origin(F::ProcessActiveProcessLinks) == OffsetOrigin::Table);
+    CHECK(r.offsets.get(F::ProcessActiveProcessLinks) == 0xe8);
+    CHECK(r.offsets.get(F::ThreadCid) == 0x2ac);
+    CHECK(r.offsets.origin(F::ThreadCid) == OffsetOrigin::Table);
     CHECK(find_process(r, "app.exe")->directory_table_base == a.dump->header().directory_table_base);
   }
   {
@@ -301,9 +335,10 @@ TEST_CASE("system-x86-pae.dmp and system-x86.dmp: 32-bit processes", "[processes
     check_default_list(r, false);
     CHECK(r.offsets.origin(F::ProcessActiveProcessLinks) == OffsetOrigin::Table);
     CHECK(r.offsets.origin(F::ProcessImageFileName) == OffsetOrigin::Table);
-    // The table has ThreadListHead but not ThreadListEntry: the pair comes from discovery, which found both.
-    CHECK(r.offsets.origin(F::ProcessThreadListHead) == OffsetOrigin::Discovery);
-    CHECK(r.offsets.origin(F::ThreadListEntry) == OffsetOrigin::Discovery);
+    // The row has the thread list pair too (ThreadListHead and ThreadListEntry come from one source).
+    CHECK(r.offsets.origin(F::ProcessThreadListHead) == OffsetOrigin::Table);
+    CHECK(r.offsets.origin(F::ThreadListEntry) == OffsetOrigin::Table);
+    CHECK(r.offsets.get(F::ThreadListEntry) == 0x268);
     CHECK(find_process(r, "csrss.exe")->session_id == 0);
     CHECK(find_process(r, "app.exe")->image_path == "\\Device\\HarddiskVolume3\\Program Files\\App\\app.exe");
   }
@@ -385,4 +420,178 @@ TEST_CASE("Processes of dumps without a KDBG or a process list", "[processes]") 
   CHECK_FALSE(r.crashing);
   CHECK(r.processes.empty());
   CHECK(codes(r.warnings) == std::vector<std::string>{"crashing-thread-unknown", "process-list-unreadable"});
+}
+
+TEST_CASE("The KPCR scan finds every x64 and x86 processor by its self-references", "[processes][pcr]") {
+  {
+    Analyzed a(system_x64_garbled_kdbg());
+    auto scan = scan_for_pcrs(*a.dump, 4);
+    REQUIRE(scan);
+    std::vector<uint64_t> pcrs;
+    for (const FoundPcr& p : scan->pcrs) {
+      pcrs.push_back(p.pcr);
+      CHECK(p.prcb == p.pcr + 0x180);
+    }
+    std::sort(pcrs.begin(), pcrs.end());
+    CHECK(pcrs == std::vector<uint64_t>{0xffffa001e7c00000, 0xffffa001e7c10000, 0xffffa001e7c20000,
+                                        0xfffff80311a6c000});
+    CHECK_FALSE(scan->budget_exhausted);
+    // Bounded: with a budget of 4 pages it reads 4 and says it stopped.
+    auto short_scan = scan_for_pcrs(*a.dump, 4, 4);
+    REQUIRE(short_scan);
+    CHECK(short_scan->pages_read == 4);
+    CHECK(short_scan->budget_exhausted);
+  }
+  {
+    Analyzed a(system_x86_garbled_kdbg());
+    auto scan = scan_for_pcrs(*a.dump, 2);
+    REQUIRE(scan);
+    std::vector<uint64_t> pcrs;
+    for (const FoundPcr& p : scan->pcrs) pcrs.push_back(p.pcr);
+    std::sort(pcrs.begin(), pcrs.end());
+    CHECK(pcrs == std::vector<uint64_t>{0x807c5000, 0x82941c00});  // KiInitialPcr is not page-aligned
+  }
+  Analyzed arm(system_arm64());
+  CHECK_FALSE(scan_for_pcrs(*arm.dump, 4));  // ARM64 finds its KPCR in x18
+  CHECK(prcb_processor_state_context(0x8664, 14393) == 0x120);
+  CHECK(prcb_processor_state_context(0x8664, 19041) == 0x1f0);
+  CHECK(prcb_processor_state_context(0x14c, 7601) == 0x18);
+  CHECK(prcb_processor_state_context(0x14c, 6002) == 0x1c);
+}
+
+TEST_CASE("system-x64-garbled-kdbg.dmp and a header without a KDBG: the crashing CPU from the KPCR scan",
+          "[processes][system][pcr]") {
+  {
+    Analyzed a(system_x64_garbled_kdbg());
+    const ProcessReport& r = a.analysis.processes;
+    check_crashing(r, 0xffffc50a20008000, 0xffffc50a1b2c3080, 2);
+    CHECK(r.crashing->prcb == 0xffffa001e7c10180);
+    CHECK(r.crashing->how.rfind("the KPCR scan: KPCR at 0xffffa001e7c10000, ", 0) == 0);
+    CHECK(r.crashing->how.find(" found (saved context) (no usable KDBG: KDBG at 0xfffff80312a00ba0 is encoded or "
+                               "invalid (OwnerTag ") != std::string::npos);
+    check_default_list(r, true);
+    // Without the KDBG the table gives the thread fields too (the 19041 row).
+    CHECK(r.offsets.origin(F::ThreadApcProcess) == OffsetOrigin::Table);
+    CHECK(r.offsets.get(F::ThreadApcProcess) == 0xb8);
+    CHECK(r.offsets.origin(F::ProcessPeb) == OffsetOrigin::Table);
+  }
+  {
+    auto bytes = build_dump(sample());
+    le::put64(bytes, 0x80, 0);  // KdDebuggerDataBlock: the header names none
+    Analyzed a(bytes);
+    const ProcessReport& r = a.analysis.processes;
+    check_crashing(r, 0xffffc50a20008000, 0xffffc50a1b2c3080, 2);
+    CHECK(r.crashing->how.find("(no usable KDBG: the header names no KDBG)") != std::string::npos);
+    CHECK(names(r) == kDefaultNames);
+  }
+}
+
+TEST_CASE("system-x86-garbled-kdbg.dmp: a 32-bit KDBG that is not a KDBG falls back to the KPCR scan",
+          "[processes][system][pcr][kdbg]") {
+  // 32-bit kernels never encode the block (KdpDataBlockEncoded and its decoding exist on 64-bit kernels only), so
+  // an x86 block without its tag is damaged, not encoded: nothing is decoded, the scan finds the processors.
+  Analyzed a(system_x86_garbled_kdbg());
+  auto vm = a.dump->virtual_memory();
+  REQUIRE(vm);
+  auto k = read_dump_kdbg(**vm, a.dump->header());
+  REQUIRE_FALSE(k);
+  CHECK(k.error().message.rfind("KDBG at 0x8293fc28 is encoded or invalid (OwnerTag ", 0) == 0);
+  const ProcessReport& r = a.analysis.processes;
+  check_crashing(r, 0x87008000, 0x86a3bd48, 1);
+  CHECK(r.crashing->prcb == 0x807c5120);
+  CHECK(r.crashing->how.rfind("the KPCR scan: KPCR at 0x807c5000, ", 0) == 0);
+  check_default_list(r, false);
+  CHECK(r.offsets.origin(F::PrcbNumber) == OffsetOrigin::Table);
+}
+
+namespace {
+
+std::vector<std::string> module_names(const ProcessInfo& p, ModuleKind kind) {
+  std::vector<std::string> out;
+  for (const Module& m : p.modules) {
+    if (m.kind == kind) out.push_back(m.name);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("Every process's user modules, read in its own address space", "[processes][system][modules]") {
+  {
+    Analyzed a(sample());
+    const ProcessReport& r = a.analysis.processes;
+    const ProcessInfo* app = find_process(r, "app.exe");
+    REQUIRE(app);
+    REQUIRE(app->modules.size() == 3);  // sorted by base
+    CHECK(app->modules[0].name == "app.exe");
+    CHECK(app->modules[0].base == 0x00007ff6b2a30000);
+    CHECK(app->modules[0].size == 0x25000);
+    CHECK(app->modules[0].path == "C:\\Program Files\\App\\app.exe");
+    CHECK(app->modules[1].name == "KERNEL32.DLL");
+    CHECK(app->modules[2].name == "ntdll.dll");
+    CHECK(app->modules[2].base == 0x00007ffd5e9b0000);
+    CHECK(app->modules[2].kind == ModuleKind::User);
+    CHECK(app->module_warnings.empty());
+    // No PEB: nothing to read, nothing to say.
+    const ProcessInfo* system = find_process(r, "System");
+    CHECK(system->modules.empty());
+    CHECK(system->module_warnings.empty());
+    // csrss.exe's DirectoryTableBase names page tables this fixture does not hold: why is said per process, not in
+    // the report's warnings.
+    const ProcessInfo* csrss = find_process(r, "csrss.exe");
+    CHECK(csrss->modules.empty());
+    REQUIRE(csrss->module_warnings.size() == 1);
+    CHECK(csrss->module_warnings[0].code == "user-modules-unavailable");
+    CHECK(csrss->module_warnings[0].message.rfind(
+              "the PEB of csrss.exe (EPROCESS 0xffffc50a20006000) at 0xe4c7a10000 is unreadable: ", 0) == 0);
+    CHECK(r.warnings.empty());
+    const std::string json = summary_json(*a.dump);
+    CHECK(json.find("\"modules\":[{\"name\":\"app.exe\",\"path\":\"C:\\\\Program Files\\\\App\\\\app.exe\",\"base\":"
+                    "\"0x7ff6b2a30000\",\"size\":\"0x25000\",\"timestamp\":\"0x5a1b2c3d\",\"kind\":\"user\"}") !=
+          std::string::npos);
+  }
+  {
+    Analyzed a(system_wow64());  // EPROCESS.WoW64Process -> the 32-bit PEB
+    const ProcessInfo* app = find_process(a.analysis.processes, "app.exe");
+    REQUIRE(app);
+    CHECK(app->wow64 == true);
+    CHECK(module_names(*app, ModuleKind::User) ==
+          std::vector<std::string>{"app32.exe", "wow64cpu.dll", "wow64.dll", "ntdll.dll"});
+    CHECK(module_names(*app, ModuleKind::User32) ==
+          std::vector<std::string>{"app32.exe", "KERNEL32.DLL", "ntdll.dll"});
+    CHECK(app->module_warnings.empty());
+  }
+  {
+    Analyzed a(system_x64_rdmp());  // a kernel dump: no user pages
+    const ProcessInfo* app = find_process(a.analysis.processes, "app.exe");
+    REQUIRE(app);
+    CHECK(app->modules.empty());
+    REQUIRE(app->module_warnings.size() == 1);
+    CHECK(app->module_warnings[0].code == "user-modules-unavailable");
+  }
+  {
+    Analyzed a(system_x86());  // 32-bit: the PEB's 32-bit loader list
+    const ProcessInfo* app = find_process(a.analysis.processes, "app.exe");
+    REQUIRE(app);
+    CHECK(module_names(*app, ModuleKind::User) == std::vector<std::string>{"app.exe", "kernel32.dll", "ntdll.dll"});
+  }
+}
+
+TEST_CASE("system-arm.dmp: processes, threads and modules of a 32-bit ARM system", "[processes][system][arm]") {
+  Analyzed a(system_arm());
+  const ProcessReport& r = a.analysis.processes;
+  check_crashing(r, 0x87008000, 0x86a3bd48, 1);
+  CHECK(r.crashing->prcb == 0x807c5580);
+  CHECK(r.crashing->how == "KiProcessorBlock[1] (saved context)");
+  check_default_list(r, false);
+  // No table row for ARM32: the KDBG's own fields, then discovery.
+  CHECK(r.offsets.origin(F::ProcessPeb) == OffsetOrigin::Kdbg);
+  CHECK(r.offsets.origin(F::ProcessActiveProcessLinks) == OffsetOrigin::Discovery);
+  CHECK(r.offsets.get(F::ProcessActiveProcessLinks) == 0xb8);
+  CHECK(r.offsets.get(F::ThreadCid) == 0x22c);
+  const ProcessInfo* app = find_process(r, "app.exe");
+  CHECK(app->directory_table_base == (a.dump->header().directory_table_base));
+  CHECK(app->threads[1].teb == 0x7ffde000);
+  CHECK(module_names(*app, ModuleKind::User) == std::vector<std::string>{"app.exe", "kernel32.dll", "ntdll.dll"});
+  CHECK(find_process(r, "csrss.exe")->peb == 0x7ffd8000);
 }

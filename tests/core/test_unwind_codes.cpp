@@ -209,3 +209,75 @@ TEST_CASE("ARM64: packed records expand to the documented canonical prologue") {
   CHECK(arm64_strip_pac(0x0023f80312345678ull | (1ull << 55)) == 0xfffff80312345678ull);
   CHECK(arm64_strip_pac(0x002300007ff12345ull) == 0x00007ff12345ull);
 }
+
+TEST_CASE("x64: an instruction pointer inside an epilogue finishes the epilogue (add rsp / lea rsp, pops, ret, jmp)") {
+  Memory m;
+  // push rbp (1); push rbx (2); sub rsp, 0x20 (6); lea rbp, [rsp+0x10] (0xb): frame register rbp, offset 1.
+  m.bytes(0x2000, {0x01, 0x0b, 4, 0x15, 0x0b, 0x03, 0x06, 0x32, 0x02, 0x30, 0x01, 0x50});
+  // Two epilogues: add rsp, 0x20; pop rbx; pop rbp; ret at 0x1080, and lea rsp, [rbp+0x10]; pop rbx; pop rbp;
+  // jmp rel32 out of the function (a tail call) at 0x10a0. At 0x10c0: add rsp, 0x20; pop rbx; mov eax, 1 (no
+  // epilogue: the pops do not end in a return).
+  m.bytes(0x1080, {0x48, 0x83, 0xc4, 0x20, 0x5b, 0x5d, 0xc3});
+  m.bytes(0x10a0, {0x48, 0x8d, 0x65, 0x10, 0x5b, 0x5d, 0xe9, 0x00, 0x10, 0x00, 0x00});
+  m.bytes(0x10c0, {0x48, 0x83, 0xc4, 0x20, 0x5b, 0xb8, 0x01, 0x00, 0x00, 0x00});
+  const UnwindEntry f{kBase, 0x1000, 0x1100, 0x2000, 0x8664};
+  const uint64_t sp = kStack + 0x400;  // after the prologue
+  m.put(sp + 0x20, 0xbbbb);            // rbx
+  m.put(sp + 0x28, 0xeeee);            // rbp
+  m.put(sp + 0x30, kBase + 0x9999);    // return address
+  struct Case {
+    uint32_t rva;
+    uint64_t rsp;  // the stack pointer at that instruction
+    uint64_t rbx, rbp;
+  };
+  // The epilogue's instructions one by one: what already ran is not undone again.
+  const Case cases[] = {
+      {0x1080, sp, 0x1111, sp + 0x10},                 // add rsp, 0x20
+      {0x1084, sp + 0x20, 0x1111, sp + 0x10},          // pop rbx
+      {0x1085, sp + 0x28, 0xbbbb, sp + 0x10},          // pop rbp
+      {0x1086, sp + 0x30, 0xbbbb, 0xeeee},             // ret
+      {0x10a0, 0x4444, 0x1111, sp + 0x10},             // lea rsp, [rbp+0x10]: rsp is not needed
+      {0x10a4, sp + 0x20, 0x1111, sp + 0x10},          // pop rbx
+      {0x10a6, sp + 0x30, 0xbbbb, 0xeeee},             // jmp out: the return address is at rsp
+  };
+  for (const Case& c : cases) {
+    INFO("rip at rva " << hex(c.rva));
+    X64Registers r;
+    r.rip = kBase + c.rva;
+    r.rsp() = c.rsp;
+    r.gpr[3] = c.rbx;
+    r.gpr[5] = c.rbp;
+    auto step = unwind_x64(m, m, f, r, true);
+    INFO((step.ok() ? std::string() : step.error().message));
+    REQUIRE(step.ok());
+    CHECK(step->machine_frame == 0);
+    CHECK(r.rip == kBase + 0x9999);
+    CHECK(r.rsp() == sp + 0x38);
+    CHECK(r.gpr[3] == 0xbbbb);
+    CHECK(r.gpr[5] == 0xeeee);
+  }
+  // Not an epilogue: the body's add/pop without a return unwinds through the codes and the frame register.
+  X64Registers body;
+  body.rip = kBase + 0x10c0;
+  body.rsp() = sp;
+  body.gpr[5] = sp + 0x10;
+  REQUIRE(unwind_x64(m, m, f, body, true).ok());
+  CHECK(body.rip == kBase + 0x9999);
+  CHECK(body.rsp() == sp + 0x38);
+  // A jmp that stays inside the function is no epilogue either; nor is a pc that is not exact (a return address).
+  m.bytes(0x10d0, {0x5b, 0x5d, 0xeb, 0xf0});  // pop rbx; pop rbp; jmp 0x10c4
+  X64Registers inner;
+  inner.rip = kBase + 0x10d0;
+  inner.rsp() = sp;
+  inner.gpr[5] = sp + 0x10;
+  auto plain = simulate_x64_epilogue(m, m, f, inner, 5);
+  REQUIRE(plain.ok());
+  CHECK_FALSE(plain->has_value());
+  X64Registers returned;
+  returned.rip = kBase + 0x1086;  // a return address that happens to point at a ret
+  returned.rsp() = sp;
+  returned.gpr[5] = sp + 0x10;
+  REQUIRE(unwind_x64(m, m, f, returned, false).ok());
+  CHECK(returned.rsp() == sp + 0x38);
+  CHECK(returned.gpr[3] == 0xbbbb);
+}

@@ -5,6 +5,7 @@
 #include "kdmp/call_stack.hpp"
 #include "kdmp/faulting_context.hpp"
 #include "kdmp/module_unwind_source.hpp"
+#include "kdmp/native_source.hpp"
 #include "system_writer.hpp"
 #include "test_system_helpers.hpp"
 #include "unwind_systems.hpp"
@@ -118,4 +119,128 @@ TEST_CASE("x64 unwinding of a 64-frame stack reproduces every frame") {
   Analyzed a(fixtures::build_system_dump(sys.spec).dump);
   REQUIRE(sys.frames.size() == 64);
   require_frames(a.analysis.call_stack, sys);
+}
+
+TEST_CASE("ARM64 unwinding through the real .xdata: DriverEntry -> StackMiddle -> StackLeaf") {
+  const UnwindSystem sys = fixtures::arm64_unwind_system(KDMP_STACK_IMAGES_DIR);
+  Analyzed a(fixtures::build_system_dump(sys.spec).dump);
+  REQUIRE(a.analysis.context);
+  CHECK(a.analysis.context->machine == 0xAA64);
+  REQUIRE(sys.frames.size() == 3);
+  require_frames(a.analysis.call_stack, sys);
+  const auto& frames = a.analysis.call_stack.frames;
+  CHECK(frames[0].call_site == "stackdrv!StackLeaf+" + hex(sys.frames[0].pc - sys.driver_base - 0x1014));
+  CHECK(frames[1].call_site.rfind("stackdrv!StackMiddle+", 0) == 0);
+  CHECK(frames[2].call_site.rfind("stackdrv!DriverEntry+", 0) == 0);
+  // StackMiddle keeps a frame pointer (add_fp) and an alloca: its Child-SP is below the body's frame, which the
+  // unwinder reaches through fp, not by adding the allocation back.
+  CHECK(frames[1].child_sp + 0x40 < frames[2].child_sp);
+  CHECK(a.analysis.answer.failure_bucket == "AV_stackdrv!StackLeaf");
+  CHECK(a.analysis.answer.module_name == "stackdrv");
+}
+
+namespace {
+
+// An x86 fixture opened and analyzed with or without the driver's PDB.
+struct AnalyzedWith {
+  AnalyzedWith(const UnwindSystem& sys, bool with_pdb)
+      : dump(open_bytes(fixtures::build_dump(fixtures::build_system_dump(sys.spec).dump))) {
+    REQUIRE(dump.ok());
+    if (with_pdb) {
+      auto pdb = open_file_source(std::string(KDMP_STACK_IMAGES_DIR) + "/x86/stackdrv.pdb", FileReaderKind::File);
+      REQUIRE(pdb.ok());
+      REQUIRE(files.add("stackdrv.pdb", std::move(pdb).value()).ok());
+    }
+    AnalysisOptions options;
+    options.symbols = &files;
+    analysis = analyze(*dump, options);
+  }
+  SymbolFileSet files;
+  Result<Dump> dump;
+  Analysis analysis;
+};
+
+}  // namespace
+
+TEST_CASE("x86 unwinding with the PDB's frame data: StackFpoAsm -> DriverEntry -> StackMiddle -> StackLeaf -> StackSink") {
+  for (bool pae : {true, false}) {
+    INFO((pae ? "PAE" : "non-PAE"));
+    const UnwindSystem sys = fixtures::x86_unwind_system(KDMP_STACK_IMAGES_DIR, pae);
+    AnalyzedWith a(sys, true);
+    REQUIRE(a.analysis.context);
+    CHECK(a.analysis.context->machine == 0x14c);
+    const size_t image = [&] {
+      for (size_t i = 0; i < a.analysis.modules.modules.size(); ++i) {
+        if (a.analysis.modules.modules[i].name == "stackdrv.sys") return i;
+      }
+      return size_t{0};
+    }();
+    REQUIRE(a.analysis.symbols.images.at(image).symbols == SymbolSource::Pdb);
+    REQUIRE(a.analysis.symbols.images.at(image).frame_data);
+    REQUIRE(sys.frames.size() == 5);
+    CHECK(sys.frames[0].name == "StackSink");
+    CHECK(sys.frames[4].name == "StackFpoAsm");
+    require_frames(a.analysis.call_stack, sys);
+    const auto& frames = a.analysis.call_stack.frames;
+    CHECK(frames[0].call_site == "stackdrv!StackSink+0x8");
+    for (size_t i = 0; i < frames.size(); ++i) {
+      INFO(frames[i].call_site);
+      CHECK(frames[i].call_site.find(sys.frames[i].name + "+0x") != std::string::npos);
+    }
+    CHECK(a.analysis.answer.failure_bucket == "AV_stackdrv!StackSink");
+  }
+}
+
+TEST_CASE("x86 unwinding without the PDB follows the EBP chain, which skips the frameless StackSink's caller") {
+  const UnwindSystem sys = fixtures::x86_unwind_system(KDMP_STACK_IMAGES_DIR, true);
+  AnalyzedWith a(sys, false);
+  const CallStack& s = a.analysis.call_stack;
+  INFO(s.stop_reason);
+  REQUIRE(s.frames.size() == 4);
+  // StackSink keeps no frame, so ebp is still StackLeaf's: the chain's first step lands in StackMiddle. DriverEntry
+  // keeps an EBP frame too, so the chain finds StackFpoAsm; StackFpoAsm's caller's ebp (0) ends it.
+  const size_t want[] = {0, 2, 3, 4};  // sys.frames: StackSink, (StackLeaf skipped), StackMiddle, DriverEntry, StackFpoAsm
+  for (size_t i = 0; i < 4; ++i) {
+    INFO("frame " << i << " " << s.frames[i].call_site);
+    CHECK(s.frames[i].instruction_pointer == sys.frames[want[i]].pc);
+    CHECK(s.frames[i].child_sp == sys.frames[want[i]].sp);
+    CHECK(std::string(frame_found_name(s.frames[i].found)) == (i == 0 ? "context" : "frame-chain"));
+  }
+  CHECK_FALSE(s.guessed);
+  CHECK(s.stop_reason == "no frame data and no frame pointer chain above " + s.frames[3].call_site +
+                             "; the stack scan found no return address");
+}
+
+TEST_CASE("ARM64 unwinding crosses KiDataAbort's KTRAP_FRAME (MSFT_OP_TRAP_FRAME) into the interrupted StackLeaf") {
+  const UnwindSystem sys = fixtures::arm64_unwind_system(KDMP_STACK_IMAGES_DIR, true);
+  Analyzed a(fixtures::build_system_dump(sys.spec).dump);
+  REQUIRE(sys.frames.size() == 5);
+  CHECK(sys.frames[0].name == "KeBugCheckEx");
+  CHECK(sys.frames[1].name == "KiDataAbort");
+  CHECK(sys.frames[2].name == "StackLeaf");
+  CHECK(sys.frames[2].found == "trap-frame");
+  CHECK(sys.frames[2].trap_frame != 0);
+  // The handler's own fp is in the context; StackMiddle's frame is found through the fp the trap frame kept.
+  CHECK(a.reg("fp") != a.read_pointer(sys.frames[2].trap_frame + 0x140));
+  require_frames(a.analysis.call_stack, sys);
+  const auto& frames = a.analysis.call_stack.frames;
+  CHECK(frames[0].call_site.rfind("nt!KeBugCheckEx+", 0) == 0);
+  CHECK(frames[1].call_site.rfind("nt!KiDataAbort+", 0) == 0);
+  CHECK(frames[2].call_site.rfind("stackdrv!StackLeaf+", 0) == 0);
+  CHECK(a.analysis.culprit.module->name == "stackdrv.sys");
+}
+
+TEST_CASE("x64 exception dispatch: the KEXCEPTION_FRAME's registers lead into the interrupted KiFramedByRbx") {
+  const UnwindSystem sys = fixtures::x64_exception_system(KDMP_STACK_IMAGES_DIR);
+  Analyzed a(fixtures::build_system_dump(sys.spec).dump);
+  REQUIRE(sys.frames.size() == 5);
+  // At the bug check rbx is KiExceptionDispatch's scratch (the KEXCEPTION_FRAME's address), not the interrupted
+  // function's frame pointer, and no unwind data says where that was saved.
+  CHECK(a.reg("rbx") == sys.frames[1].sp);
+  require_frames(a.analysis.call_stack, sys);
+  const auto& frames = a.analysis.call_stack.frames;
+  CHECK(frames[1].call_site.rfind("nt!KiExceptionDispatch+", 0) == 0);
+  CHECK(frames[2].call_site.rfind("nt!KiGeneralProtectionFault+", 0) == 0);
+  CHECK(frames[3].call_site == "nt!KiFramedByRbx+0x8");
+  CHECK(frames[4].call_site.rfind("nt!KiCallFramed+", 0) == 0);
 }

@@ -283,6 +283,35 @@ describe('processes', () => {
     await poll(() => new URL(t.page.url()).hash).toContain('space=virtual&address=0xa3c5f4d000&dtb=0x100000');
   });
 
+  it('shows the user modules of the selected process, read in its own address space', async () => {
+    await open('sample.dmp');
+    const expected = summaryOf('sample.dmp');
+    const panel = await showTab('processes');
+    const moduleNames = () => panel.locator('.process-modules [data-field="processModuleName"]').allTextContents();
+    // The crashing process is selected from the start: its loader list, sorted by base, as the CLI reads it.
+    expect(await moduleNames()).toEqual(['app.exe', 'KERNEL32.DLL', 'ntdll.dll']);
+    const app = expected.processes.find((p) => p.name === 'app.exe')!;
+    expect(app.modules.map((m) => m.name)).toEqual(['app.exe', 'KERNEL32.DLL', 'ntdll.dll']);
+    expect(await panel.locator('.process-modules [data-field="processModuleBase"]').allTextContents()).toEqual(app.modules.map((m) => m.base));
+    expect(await panel.locator('.process-modules [data-field="processModulePath"]').first().textContent()).toBe('C:\\Program Files\\App\\app.exe');
+    expect(await panel.locator('.process-modules h3').textContent()).toBe('Modules of app.exe (3)');
+    // Selecting System's row: no PEB, no user modules.
+    await panel.locator('tbody tr[data-pid="4"] [data-field="processPid"]').click();
+    expect(await moduleNames()).toEqual([]);
+    expect(await panel.locator('.process-modules .panel-empty').textContent()).toBe('This process has no PEB, so no user modules.');
+    expect(await panel.locator('tbody tr.selected-row').getAttribute('data-pid')).toBe('4');
+    // csrss.exe has a PEB, but its page tables are not in this dump: the reason is shown.
+    await panel.locator('tbody tr[data-pid="584"] [data-field="processPid"]').click();
+    expect(await panel.locator('.process-modules .panel-empty').textContent()).toBe('No user modules could be read for this process.');
+    const csrss = expected.processes.find((p) => p.name === 'csrss.exe')!;
+    expect(await panel.locator('.process-modules [data-field="processModuleWarning"]').allTextContents()).toEqual(csrss.moduleWarnings.map((w) => w.message));
+    expect(csrss.moduleWarnings.length).toBe(1);
+    // A module opens the process's address space at its base.
+    await panel.locator('tbody tr[data-pid="6700"] [data-field="processPid"]').click();
+    await panel.locator('.process-modules [data-field="processModuleName"]', { hasText: 'ntdll.dll' }).click();
+    await poll(() => new URL(t.page.url()).hash).toContain('space=virtual&address=0x7ffd5e9b0000&dtb=0x100000');
+  });
+
   it('is not offered for a triage dump, which keeps no process list', async () => {
     await open('triage64-process.dmp');
     expect(await t.page.locator('[data-tab="processes"]').count()).toBe(0);

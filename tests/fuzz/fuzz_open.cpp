@@ -1,4 +1,5 @@
-// libFuzzer target: the input is a dump file (or a PDB, or a PE image whose every .pdata entry is unwound). Opens it through MemorySource (with a tiny block cache, so eviction
+// libFuzzer target: the input is a dump file (or a PDB, whose x86 frame data is read and run, or a PE image whose
+// every .pdata entry is unwound, from inside the prologue and from the function's last byte, an epilogue). Opens it through MemorySource (with a tiny block cache, so eviction
 // runs too), then reads physical memory the ways the viewer does and renders the summary. Besides the sanitizers'
 // checks it traps on broken invariants of the physical index: ranges that disagree with the page count or the
 // lookup, reads that return more than asked, an exact read that fails where a plain read of the same bytes worked,
@@ -13,13 +14,16 @@
 
 #include "kdmp/dump.hpp"
 #include "kdmp/file_layout.hpp"
+#include "kdmp/frame_data.hpp"
 #include "kdmp/le.hpp"
 #include "kdmp/next_mapped.hpp"
 #include "kdmp/pdb.hpp"
+#include "kdmp/pdb_types.hpp"
 #include "kdmp/pe_image.hpp"
 #include "kdmp/summary.hpp"
 #include "kdmp/unwind_arm64.hpp"
 #include "kdmp/unwind_x64.hpp"
+#include "kdmp/unwind_x86.hpp"
 
 namespace {
 
@@ -67,6 +71,7 @@ void read_and_check(kdmp::Dump& dump, std::span<const uint8_t> file, uint64_t gp
 
 // The input as a PDB (MSF magic) or a PE image file ("MZ"): open, index, look up; errors must say something.
 void unwind_every_function(std::span<const uint8_t> file, const kdmp::PeImage& image);
+void run_frame_data(std::span<const uint8_t> file, kdmp::Pdb& pdb);
 
 void symbols_file(std::span<const uint8_t> file) {
   if (kdmp::is_pdb(file)) {
@@ -75,6 +80,17 @@ void symbols_file(std::span<const uint8_t> file) {
       check(!pdb.error().message.empty());
       return;
     }
+    // The type records (TPI): the kernel's structure offsets, every member of every structure they define.
+    std::vector<kdmp::Warning> type_warnings;
+    auto offsets = kdmp::kernel_offsets_from_pdb(*pdb, "fuzz.pdb", &type_warnings);
+    if (!offsets.ok()) check(!offsets.error().message.empty());
+    if (auto types = kdmp::PdbTypes::read(*pdb, {"_EPROCESS", "_KTHREAD", "_KPCR"}); types.ok()) {
+      check(types->type_index_end() >= types->type_index_begin());
+      for (const char* name : {"_EPROCESS", "_KTHREAD", "_KPCR"}) {
+        if (auto def = types->definition(name)) (void)types->members(*def);
+      }
+    }
+    run_frame_data(file, *pdb);
     auto table = pdb->index_symbols();
     if (!table.ok()) return;
     for (const kdmp::SymbolEntry& e : table->entries()) {
@@ -113,6 +129,45 @@ class BytesStack final : public kdmp::VirtualMemory {
   std::span<const uint8_t> bytes_;
 };
 
+// The input's bytes as a 32-bit thread's stack, for the x86 frame data programs.
+class BytesStack32 final : public kdmp::VirtualMemory {
+ public:
+  static constexpr uint64_t kBase = 0x9a000000ull;
+  explicit BytesStack32(std::span<const uint8_t> bytes) : bytes_(bytes) {}
+  kdmp::Status read_virtual_exact(kdmp::Gva va, std::span<uint8_t> out) override {
+    if (va.value < kBase || va.value - kBase > bytes_.size() || out.size() > bytes_.size() - (va.value - kBase)) {
+      return kdmp::make_error(kdmp::ErrorCode::NotPresent, "outside the stack", va.value);
+    }
+    std::memcpy(out.data(), bytes_.data() + (va.value - kBase), out.size());
+    return kdmp::Ok{};
+  }
+  unsigned pointer_size() const override { return 4; }
+
+ private:
+  std::span<const uint8_t> bytes_;
+};
+
+// The PDB's x86 frame data (new FPO programs, old FPO_DATA): every record is found by its own RVA, and the first
+// 256 are run over a stack made of the input; errors must say something.
+void run_frame_data(std::span<const uint8_t> file, kdmp::Pdb& pdb) {
+  std::vector<kdmp::Warning> warnings;
+  const kdmp::X86FrameTable table = kdmp::read_x86_frame_table(pdb, &warnings);
+  for (const kdmp::Warning& w : warnings) check(!w.message.empty());
+  BytesStack32 stack(file);
+  const kdmp::IsReturnAddress odd = [](uint32_t v) { return (v & 1) != 0; };
+  size_t n = 0;
+  for (const kdmp::X86FrameData& f : table.records()) {
+    if (f.code_size > 0) check(table.find(f.rva) != nullptr);
+    if (++n > 256) continue;
+    kdmp::X86Registers r;
+    r.eip = 0x80400000u + f.rva;
+    r.esp = static_cast<uint32_t>(BytesStack32::kBase) + (f.rva % 64) * 4;
+    r.ebp = r.esp + 0x40;
+    auto step = kdmp::unwind_x86(table, f, f.params, stack, r, odd);
+    if (!step.ok()) check(!step.error().message.empty());
+  }
+}
+
 // An image file as the unwinders' source of UNWIND_INFO / .xdata.
 class FileUnwindSource final : public kdmp::UnwindSource {
  public:
@@ -147,6 +202,15 @@ void unwind_every_function(std::span<const uint8_t> file, const kdmp::PeImage& i
       r.gpr[5] = r.rsp() + 0x40;
       auto step = kdmp::unwind_x64(unwind, stack, e, r, (f.begin & 1) != 0);
       if (!step.ok()) check(!step.error().message.empty());
+      // The function's last byte, as the instruction pointer: usually its epilogue's ret.
+      if (f.end > f.begin) {
+        kdmp::X64Registers last;
+        last.rip = e.image_base + f.end - 1;
+        last.rsp() = BytesStack::kBase + (f.end % 64) * 8;
+        last.gpr[5] = last.rsp() + 0x40;
+        auto at_end = kdmp::unwind_x64(unwind, stack, e, last, true);
+        if (!at_end.ok()) check(!at_end.error().message.empty());
+      }
     } else if (image.machine == 0xAA64) {
       kdmp::Arm64Registers r;
       r.pc = e.image_base + f.begin + 4;

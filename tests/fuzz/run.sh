@@ -40,6 +40,12 @@ mkdir -p "$corpus" "$artifacts"
 "$build/tests/make-fixtures" "$seeds" || fail "make-fixtures failed"
 # The real driver images and PDBs the native build makes (tests/images) seed the PE and PDB readers.
 cp "$root"/build/tests/images/*.sys "$root"/build/tests/images/*.pdb "$seeds"/ 2>/dev/null || true
+# The unwinder's test images (tests/stack_images: x64, ARM64 and x86 drivers and kernels, the x86 PDB's FPO data).
+for dir in "$root"/build/tests/stack_images/*/; do
+  for f in "$dir"*.sys "$dir"*.exe "$dir"*.pdb; do
+    [ -f "$f" ] && cp "$f" "$seeds/stack-$(basename "$dir")-$(basename "$f")"
+  done
+done
 
 echo "fuzz: running kdmp_fuzz for ${seconds}s (seeds: $(ls "$seeds" | wc -l) fixtures, corpus: $(ls "$corpus" | wc -l) inputs)"
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=0}"

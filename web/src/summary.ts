@@ -147,6 +147,20 @@ export interface SummaryProcess {
   /** EPROCESS.ActiveThreads. */
   activeThreads: number | null;
   threads: SummaryThread[];
+  /** Its user modules (PEB loader list, and WoW64's 32-bit list), read in its own address space, sorted by base. */
+  modules: SummaryProcessModule[];
+  /** Why its modules are missing or incomplete (its PEB unreadable, a broken list). */
+  moduleWarnings: SummaryWarning[];
+}
+
+export interface SummaryProcessModule {
+  name: string;
+  path: string;
+  base: Hex;
+  size: Hex;
+  timestamp: Hex;
+  /** "user", or "user32" for a WoW64 process's 32-bit list. */
+  kind: string;
 }
 
 export interface KernelOffsets {

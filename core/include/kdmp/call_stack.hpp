@@ -1,10 +1,12 @@
 // The call stack as a debugger's `k` shows it: one frame per function, from the context's instruction pointer to
 // the thread's first function. Each step uses the best evidence there is: unwind data from the image (x64
-// UNWIND_INFO, ARM64 .pdata/.xdata), crossing trap frames through their machine frames; the frame-pointer chain
-// (ARM64 fp, x86 ebp, ARM r11) where there is no unwind data; and, when neither applies, the stack scan's probable
+// UNWIND_INFO, ARM64 .pdata/.xdata, x86 frame data from the PDB), crossing trap frames through their machine frames
+// (x64: the KTRAP_FRAME's and KEXCEPTION_FRAME's registers too; ARM64: the KTRAP_FRAME of MSFT_OP_TRAP_FRAME); the
+// frame-pointer chain (ARM64 fp, x86 ebp, ARM r11) where there is no unwind data; and, when neither applies, the stack scan's probable
 // return addresses, labelled as a guess. The walk stops on a loop (a stack pointer that does not grow), a
 // non-canonical or unreadable address, a return address of 0, or 256 frames, and says why.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -36,7 +38,7 @@ struct StackFrame {
   std::string call_site;            // "module!function+0xoff", "module+0xoff", or the bare address
   std::optional<CodeSymbol> symbol;
   FrameFound found = FrameFound::Context;
-  uint64_t trap_frame = 0;          // the KTRAP_FRAME this frame came out of (x64), 0 if none
+  uint64_t trap_frame = 0;          // the KTRAP_FRAME this frame came out of (x64, ARM64), 0 if none
 };
 
 struct CallStack {
@@ -58,5 +60,10 @@ CallStack walk_call_stack(VirtualMemory& vm, const Context& context, const std::
 // (amd64)"): a machine frame's RIP slot is this far into the trap frame. The frame's registers, as WinDbg's `.trap`
 // shows them, are decoded by decode_trap_frame (faulting_context.hpp).
 inline constexpr uint64_t kKtrapFrameRip = 0x168;
+inline constexpr size_t kKtrapFrameSize = 0x190;
+// x64 KEXCEPTION_FRAME (0x140 bytes, NTDDK.H; the same in ReactOS's amd64 ketypes.h): Rbp 0xf8, Rbx 0x100, Rdi 0x108,
+// Rsi 0x110, R12..R15 0x118..0x130, Return 0x138 (the frame doubles as a call frame: Return is the return address
+// of the routine that built it).
+inline constexpr size_t kKexceptionFrameSize = 0x140;
 
 }  // namespace kdmp

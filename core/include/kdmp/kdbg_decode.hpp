@@ -9,7 +9,11 @@
 // some other writers (DumpIt, live-capture tools) store it encoded. The dump header names two of the block's words
 // (PsLoadedModuleList at +0x48, PsActiveProcessHead at +0x50) and the block's tag ('KDBG' in the low half of +0x10)
 // is known, so: for each rotation, K follows from one word, and only a (rotation, K) that decodes every other known
-// word is accepted. 64-bit kernels only (the 32-bit scheme works on 4-byte words and is not handled).
+// word is accepted. 64-bit kernels only: 32-bit kernels do not encode the block. Volatility 2's
+// plugins/overlays/windows/win8_kdbg.py applies its decoder only where memory_model is "64bit" ("specific for
+// Windows 8 / 2012 64-bit versions because the KDBG block is encoded"), and the kernel routines that encode and
+// decode it (KdEncodeDataBlock, KdCopyDataBlock) work on 8-byte words with 64-bit rotations. A 32-bit block
+// without its tag is damaged, not encoded; the processors then come from the KPCR scan (pcr_scan.hpp).
 #pragma once
 #include <cstdint>
 #include <optional>

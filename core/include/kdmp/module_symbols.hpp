@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "kdmp/frame_data.hpp"
+#include "kdmp/kernel_offsets.hpp"
 #include "kdmp/modules.hpp"
 #include "kdmp/pe_image.hpp"
 #include "kdmp/source.hpp"
@@ -75,6 +77,8 @@ struct ModuleImage {
   std::string header_error;        // why the dump's header page was not readable
   SymbolSource symbols = SymbolSource::None;
   size_t symbol_count = 0;
+  // x86 images: the PDB's frame data (new and old FPO), for unwinding functions without an EBP frame.
+  std::shared_ptr<const X86FrameTable> frame_data;
 };
 
 struct ModuleSymbols {
@@ -82,6 +86,9 @@ struct ModuleSymbols {
   Symbolizer symbolizer;
   // pdb-mismatch (a PDB refused: GUID/age differ), pdb-unreadable, image-file-mismatch; per module.
   std::vector<Warning> warnings;
+  // The kernel's process, thread and processor offsets from its PDB's type records (pdb_types.hpp), when the
+  // kernel's PDB was loaded: the first OffsetSource of the process walk.
+  std::optional<OffsetMap> kernel_offsets;
 };
 
 // `vm` may be null (no virtual memory): images then come from the provider only. `provider` may be null.

@@ -25,6 +25,7 @@ class ModuleUnwindSource final : public UnwindSource {
   std::optional<UnwindEntry> find_function(uint64_t pc) override;
   bool has_unwind_data(uint64_t pc) override;
   Status read_image(uint64_t image_base, uint64_t rva, std::span<uint8_t> out) override;
+  std::pair<const X86FrameTable*, const X86FrameData*> find_x86_frame(uint64_t pc) override;
 
  private:
   // The module holding pc and its image, or {nullptr, nullptr}.

@@ -75,6 +75,13 @@ void walk_module_list(VirtualMemory& vm, uint64_t list_head, const LoaderEntryLa
 // A system thread (Teb = 0) simply has no user modules.
 ModuleList load_modules(VirtualMemory& vm, const DumpHeader& header, const Context& context);
 
+// One process's user modules, read in its own address space (`vm` walks the process's DirectoryTableBase): its
+// PEB's loader list (PEB -> Ldr -> InLoadOrderModuleList, 64-bit on 64-bit kernels), and the 32-bit list of a
+// WoW64 process from `peb32` (0: none). The same guards and warnings as every list; `owner` names the process in
+// them. Not sorted.
+void load_process_modules(VirtualMemory& vm, uint64_t peb, uint64_t peb32, const std::string& owner,
+                          ModuleList& out);
+
 // The module containing address, or nullptr. `modules` must be sorted by base (as load_modules returns them).
 const Module* find_module(const std::vector<Module>& modules, uint64_t address);
 

@@ -9,8 +9,10 @@
 #pragma once
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "kdmp/pe_image.hpp"
@@ -42,6 +44,12 @@ class Pdb {
   size_t stream_count() const { return streams_.size(); }
   uint32_t stream_size(size_t stream) const { return stream < streams_.size() ? streams_[stream].size : 0; }
 
+  // The stream the DBI optional debug header names at `index` (0 old FPO, 5 section headers, 9 new FPO / frame
+  // data, ...), or nothing when it is absent or nil.
+  std::optional<uint16_t> debug_stream(size_t index) const;
+  // The stream the info stream's named-stream map gives `name` ("/names": the string table), or nothing.
+  std::optional<uint16_t> named_stream(std::string_view name) const;
+
   // Exactly out.size() bytes of a stream at offset (the blocks behind them read in as few source reads as they
   // allow), or an error naming the stream and offset.
   Status read_stream(size_t stream, uint32_t offset, std::span<uint8_t> out);
@@ -62,6 +70,7 @@ class Pdb {
   };
   Status read_directory(uint32_t directory_bytes, uint32_t block_map_address);
   Status read_info();
+  Status read_named_streams(uint32_t at, uint32_t end);
   Status read_dbi();
 
   std::unique_ptr<ByteSource> source_;
@@ -75,6 +84,8 @@ class Pdb {
   uint16_t symbol_record_stream_ = 0xffff;
   std::vector<PdbModule> modules_;
   std::vector<PeSection> sections_;
+  std::vector<uint16_t> debug_streams_;                      // the DBI optional debug header
+  std::vector<std::pair<std::string, uint16_t>> named_;      // the info stream's named streams
 };
 
 // The MSF 7.0 magic at the start of every PDB this reader reads.

@@ -14,6 +14,7 @@
 #include "kdmp/header.hpp"
 #include "kdmp/kdbg.hpp"
 #include "kdmp/kernel_offsets.hpp"
+#include "kdmp/modules.hpp"
 #include "kdmp/triage.hpp"
 #include "kdmp/virtual_memory.hpp"
 #include "kdmp/warning.hpp"
@@ -44,6 +45,12 @@ struct ProcessInfo {
   std::optional<bool> wow64;
   std::optional<uint32_t> active_threads;  // EPROCESS.ActiveThreads
   std::vector<ThreadInfo> threads;          // walked from ThreadListHead
+  uint64_t wow64_process = 0;               // EPROCESS.WoW64Process: its first pointer is the 32-bit PEB
+  // The user modules of its PEB's loader list (and WoW64's 32-bit list), read with its own DirectoryTableBase,
+  // sorted by base; what stopped that reading is in module_warnings (not in the report's warnings: a kernel dump
+  // has no user pages, and each process would say so).
+  std::vector<Module> modules;
+  std::vector<Warning> module_warnings;
 };
 
 // The crashing processor, thread and process.
@@ -71,15 +78,21 @@ struct ProcessReport {
 inline constexpr size_t kMaxProcesses = 65536;
 inline constexpr size_t kMaxThreadsPerProcess = 16384;
 inline constexpr size_t kMaxThreadsTotal = 262144;  // bounds time and memory on hostile lists
+inline constexpr size_t kMaxProcessModulesTotal = 262144;  // user modules over all processes
 
 // Walks PsActiveProcessHead (guards as for module lists: cycles, bad links, unreadable entries keep what was read
 // and warn). Warning codes: process-list-unreadable, process-list-cycle, process-list-too-long,
 // process-list-bad-link, process-entry-unreadable, thread-list-cycle, thread-list-bad-link, thread-list-too-long.
 void walk_processes(VirtualMemory& vm, uint64_t head, const KernelOffsets& offsets, ProcessReport& out);
 
+// Each walked process's user modules (ProcessInfo::modules), each in its own address space from the dump.
+void load_processes_modules(Dump& dump, ProcessReport& report);
+
 // Everything above for an opened dump and its virtual memory; `context` is the crashing CPU's registers, when there
 // are any. Triage dumps: the crashing thread and process from the saved copies (no process list). More warning
 // codes: crashing-thread-unknown, process-offsets-unknown, offset-discovery-failed, offsets-contradicted.
-ProcessReport load_processes(Dump& dump, VirtualMemory& vm, const Context* context);
+// `pdb`: the kernel PDB's offsets (module_symbols.hpp), asked before every other source; null when not loaded.
+ProcessReport load_processes(Dump& dump, VirtualMemory& vm, const Context* context,
+                             const OffsetSource* pdb = nullptr);
 
 }  // namespace kdmp

@@ -1,7 +1,7 @@
 // ARM64 virtual unwinding from Windows' .pdata/.xdata (Microsoft's "ARM64 exception handling"): the .xdata record's
 // unwind codes (alloc_s/m/l, save_r19r20_x, save_fplr(_x), save_regp(_x), save_reg(_x), save_lrpair,
-// save_fregp(_x), save_freg(_x), set_fp, add_fp, save_next, nop, end, end_c, pac_sign_lr, MSFT_OP_MACHINE_FRAME,
-// MSFT_OP_CONTEXT), and packed records, which are expanded into the same codes (the canonical prologue the
+// save_fregp(_x), save_freg(_x), set_fp, add_fp, save_next, nop, end, end_c, pac_sign_lr, MSFT_OP_TRAP_FRAME (a
+// KTRAP_FRAME: crossing from an exception handler into the interrupted code), MSFT_OP_MACHINE_FRAME, MSFT_OP_CONTEXT), and packed records, which are expanded into the same codes (the canonical prologue the
 // documentation describes for Flag/RegI/RegF/H/CR/FrameSize). A partly executed prologue applies only the codes
 // whose instruction already ran. Epilogue scopes are not simulated: a pc inside an epilogue unwinds as the body.
 #pragma once
@@ -22,7 +22,9 @@ struct Arm64Registers {
 };
 
 struct Arm64UnwindResult {
-  uint64_t machine_frame = 0;  // where MSFT_OP_MACHINE_FRAME / MSFT_OP_CONTEXT found the interrupted state; 0 if none
+  // Where MSFT_OP_TRAP_FRAME / MSFT_OP_MACHINE_FRAME / MSFT_OP_CONTEXT found the interrupted state; 0 if none.
+  uint64_t machine_frame = 0;
+  bool trap_frame = false;  // it was a KTRAP_FRAME (MSFT_OP_TRAP_FRAME)
 };
 
 // The packed record's prologue as .xdata unwind codes (in unwind order, ending with `end`), or an error for the

@@ -8,7 +8,9 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <utility>
 
+#include "kdmp/frame_data.hpp"
 #include "kdmp/result.hpp"
 
 namespace kdmp {
@@ -35,6 +37,10 @@ class UnwindSource {
   virtual bool has_unwind_data(uint64_t pc) = 0;
   // Exactly out.size() bytes of the image mapped at image_base, at image_base + rva.
   virtual Status read_image(uint64_t image_base, uint64_t rva, std::span<uint8_t> out) = 0;
+  // x86: the PDB frame data record covering pc and its table (for the program string), or {nullptr, nullptr}.
+  virtual std::pair<const X86FrameTable*, const X86FrameData*> find_x86_frame(uint64_t /*pc*/) {
+    return {nullptr, nullptr};
+  }
 };
 
 }  // namespace kdmp

@@ -4,10 +4,12 @@
 // UWOP_SAVE_NONVOL(_FAR), UWOP_SAVE_XMM128(_FAR) (XMM registers are not tracked, the slots are skipped),
 // UWOP_PUSH_MACHFRAME (the processor's interrupt frame: a trap handler's caller is the interrupted code), version 2's
 // UWOP_EPILOG (skipped: it describes epilogues, not the prologue), and chained UNWIND_INFO (UNW_FLAG_CHAININFO).
-// A partially executed prologue applies only the codes whose instruction already ran.
+// A partially executed prologue applies only the codes whose instruction already ran; an instruction pointer inside
+// an epilogue is unwound by running the rest of the epilogue.
 #pragma once
 #include <array>
 #include <cstdint>
+#include <optional>
 
 #include "kdmp/result.hpp"
 #include "kdmp/unwind_source.hpp"
@@ -33,6 +35,13 @@ struct X64UnwindResult {
 // UNWIND_INFO flags and limits.
 inline constexpr uint8_t kUnwFlagChainInfo = 4;
 inline constexpr unsigned kMaxUnwindChain = 32;
+
+// When pc_exact and rip lies inside an epilogue (`add rsp, N` / `lea rsp, [fp + N]`, pops, then `ret` or a `jmp`
+// out of the function: the only forms the x64 ABI allows), the caller's registers by running the rest of it, as
+// RtlVirtualUnwind does; nothing when rip is not at an epilogue. unwind_x64 calls it first for exact pcs.
+Result<std::optional<X64Registers>> simulate_x64_epilogue(UnwindSource& source, VirtualMemory& stack,
+                                                          const UnwindEntry& function, const X64Registers& regs,
+                                                          unsigned frame_register);
 
 // Unwinds one frame in place: regs holds the callee's registers on entry and the caller's on success. `pc_exact`
 // is true for frame 0 and after a machine frame (rip is the instruction that runs next, so a prologue may be

@@ -1,6 +1,7 @@
 // Every process of the dump (PsActiveProcessHead): filter by name, path or PID, sort by any column, the crashing
 // process marked. A process's name opens its address space in the hex view (its own DirectoryTableBase, at its PEB);
-// its thread count shows its threads below the table. Where each structure offset came from closes the page.
+// selecting its row (or its thread count) shows its threads and its user modules below the table, a module's base
+// opening that address space at the module. Where each structure offset came from closes the page.
 import { formatUtc } from '../format';
 import type { SummaryProcess } from '../summary';
 import type { Panel, ViewerContext } from '../viewer/context';
@@ -53,6 +54,28 @@ function threadsTable(context: ViewerContext, p: SummaryProcess): HTMLElement {
   return block(heading, [dataTable(['TID', 'State', 'ETHREAD', 'Start address', 'Win32 start address', 'TEB'], rows, { className: 'thread-table', numeric: [0] })], 'process-threads');
 }
 
+/** The process's user modules; a name opens the process's address space at the module. */
+function modulesTable(context: ViewerContext, p: SummaryProcess): HTMLElement {
+  const dtb = p.directoryTableBase === null ? undefined : BigInt(p.directoryTableBase);
+  const rows = p.modules.map((m) => {
+    const name = hexButton(context, { space: 'virtual', address: BigInt(m.base), ...(dtb === undefined ? {} : { dtb }) }, m.name, 'processModuleName');
+    return row([
+      cell(name, { header: true }),
+      cell(m.base, { field: 'processModuleBase', mono: true }),
+      cell(m.size, { field: 'processModuleSize', mono: true, className: 'num' }),
+      cell(m.kind === 'user32' ? '32-bit (WoW64)' : 'native', { field: 'processModuleKind' }),
+      cell(breakablePath(m.path), { field: 'processModulePath', className: 'path' }),
+    ], { module: m.name });
+  });
+  const heading = `Modules of ${p.name || p.address} (${p.modules.length})`;
+  const notes = p.moduleWarnings.map((w) => el('p', { className: 'note', text: w.message, data: { field: 'processModuleWarning' } }));
+  if (rows.length === 0) {
+    const why = p.peb === null || BigInt(p.peb) === 0n ? 'This process has no PEB, so no user modules.' : 'No user modules could be read for this process.';
+    return block(heading, [emptyNote(why), ...notes], 'process-modules');
+  }
+  return block(heading, [dataTable(['Name', 'Base', 'Size', 'Kind', 'Path'], rows, { className: 'process-module-table', numeric: [2] }), ...notes], 'process-modules');
+}
+
 function processRow(context: ViewerContext, p: SummaryProcess, showThreads: (p: SummaryProcess) => void): HTMLTableRowElement {
   const crashing = isCrashing(context, p);
   const name: Node[] = [openSpace(context, p)];
@@ -61,7 +84,7 @@ function processRow(context: ViewerContext, p: SummaryProcess, showThreads: (p: 
   threads.type = 'button';
   threads.title = `List the threads of ${p.name}`;
   threads.addEventListener('click', () => showThreads(p));
-  return row([
+  const tr = row([
     cell(number(p.pid), { field: 'processPid', className: 'num' }),
     cell(name, { header: true }),
     cell(number(p.parentPid), { field: 'processParent', className: 'num' }),
@@ -73,6 +96,11 @@ function processRow(context: ViewerContext, p: SummaryProcess, showThreads: (p: 
     cell(p.directoryTableBase ?? '', { field: 'processDtb', mono: true }),
     cell(breakablePath(p.imagePath), { field: 'processPath', className: 'path' }),
   ], { pid: number(p.pid), process: p.address }, crashing ? 'culprit-row' : undefined);
+  // A click anywhere in the row but on its buttons selects it.
+  tr.addEventListener('click', (event) => {
+    if (!(event.target instanceof Element) || event.target.closest('button') === null) showThreads(p);
+  });
+  return tr;
 }
 
 function offsetsBlock(context: ViewerContext): HTMLElement {
@@ -96,14 +124,17 @@ export const processesPanel: Panel = {
   available: (summary) => summary.processes.length > 0,
   render(context) {
     const processes = context.summary.processes;
-    const page = panelPage('processes', 'Processes', 'Every process in the kernel\'s process list. Click a name to see its address space (its own page tables) in the hex view, a thread count to list its threads.');
+    const page = panelPage('processes', 'Processes', 'Every process in the kernel\'s process list. Click a name to see its address space (its own page tables) in the hex view; select a row to list its threads and its user modules.');
     const search = el('input', { className: 'tool-input process-search', data: { field: 'processSearch' } });
     search.type = 'search';
     search.placeholder = 'Filter by name, path or PID';
     search.setAttribute('aria-label', 'Filter processes by name, path or PID');
     const count = el('span', { className: 'module-count', data: { field: 'processCount' } });
     const threadsArea = el('div', { className: 'process-threads-area' });
-    const showThreads = (p: SummaryProcess) => threadsArea.replaceChildren(threadsTable(context, p));
+    const showThreads = (p: SummaryProcess) => {
+      threadsArea.replaceChildren(threadsTable(context, p), modulesTable(context, p));
+      for (const [i, other] of processes.entries()) rows[i]?.classList.toggle('selected-row', other === p);
+    };
 
     const rows = processes.map((p) => processRow(context, p, showThreads));
     const tbody = el('tbody', {}, rows);

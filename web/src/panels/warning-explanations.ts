@@ -13,6 +13,8 @@ const BY_CODE: Readonly<Record<string, string>> = {
     'The program modules (DLLs) of the crashing process could not be listed; the kernel drivers are unaffected.',
   'crashing-processor-unknown':
     'kdmpview could not tell for sure which processor crashed, so the user modules shown may belong to another thread.',
+  'crashing-processor-assumed':
+    'kdmpview found the processors by scanning memory, but none had saved the crash\u2019s registers; the first processor found is shown as the one that crashed.',
   'crashing-thread-unknown':
     'kdmpview could not find which thread and process were running when the system crashed.',
   'offsets-contradicted':
