@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 import { aliases } from './aliases.config.ts';
 import { disassemblerPlugin } from './scripts/vite-disasm-plugin.mjs';
+import { cspPlugin } from './scripts/vite-csp-plugin.ts';
 import { offlinePlugin } from './scripts/vite-offline-plugin.ts';
 
 // The Emscripten glue require()s 'fs' and 'path' in its Node branch, which never runs in a browser: resolve them to
@@ -26,9 +27,10 @@ export default defineConfig({
   base: './',
   resolve: { alias: aliases },
   // dist/sw.js: the service worker that lets the standalone page reload offline. The disassemblers' npm builds need
-  // a word changed to load in a browser (scripts/vite-disasm-plugin.ts), in the build and in the dev server's
-  // pre-bundling alike.
-  plugins: [disassemblerPlugin(), offlinePlugin()],
+  // a word changed to load in a browser (scripts/vite-disasm-plugin.mjs), in the build and in the dev server's
+  // pre-bundling alike. The CSP's connect-src gains the symbol-server origins a deployment names in
+  // KDMP_SYMBOL_SERVER_ORIGINS (none by default).
+  plugins: [disassemblerPlugin(), offlinePlugin(), cspPlugin()],
   optimizeDeps: { rolldownOptions: { plugins: [disassemblerPlugin()] } },
   // The worker is bundled separately, with its own plugin list.
   worker: { format: 'es', plugins: () => [glueNodeBuiltins] },

@@ -45,12 +45,13 @@ export function parseRange(header, size) {
 /**
  * Serves `root` on 127.0.0.1. Port 0 picks a free one. `mounts` serves other directories under URL prefixes
  * ({ '/fixtures/': 'build/fixtures' }); `files` serves single files at exact paths, before the mounts
- * ({ '/embed-config.json': '/tmp/x/config.json' }).
+ * ({ '/embed-config.json': '/tmp/x/config.json' }). `headers` go with every answer (a test's symbol server sends
+ * Access-Control-Allow-Origin).
  * @param {string} root
- * @param {{ port?: number, mounts?: Record<string, string>, files?: Record<string, string> }} [options]
+ * @param {{ port?: number, mounts?: Record<string, string>, files?: Record<string, string>, headers?: Record<string, string> }} [options]
  * @returns {Promise<{ url: string, close: () => Promise<void> }>}
  */
-export async function serveStatic(root, { port = 0, mounts = {}, files = {} } = {}) {
+export async function serveStatic(root, { port = 0, mounts = {}, files = {}, headers: extraHeaders = {} } = {}) {
   const bases = [
     ...Object.entries(mounts).map(([prefix, dir]) => ({ prefix, base: path.resolve(dir) })),
     { prefix: '/', base: path.resolve(root) },
@@ -73,6 +74,7 @@ export async function serveStatic(root, { port = 0, mounts = {}, files = {} } = 
         'Accept-Ranges': 'bytes',
         'Cache-Control': 'no-cache',
         'X-Content-Type-Options': 'nosniff',
+        ...extraHeaders,
       };
       const range = request.method === 'GET' ? parseRange(request.headers.range, info.size) : null;
       if (range === 'unsatisfiable') {
@@ -92,7 +94,7 @@ export async function serveStatic(root, { port = 0, mounts = {}, files = {} } = 
       if (request.method === 'HEAD') response.end();
       else createReadStream(file).pipe(response);
     } catch {
-      response.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('not found\n');
+      response.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', ...extraHeaders }).end('not found\n');
     }
   });
   await new Promise((resolve, reject) => {

@@ -26,6 +26,7 @@ declare global {
     events: { type: string; detail: unknown }[];
     messages: ViewerMessage[];
     post(message: unknown): void;
+    symbolStatuses: unknown[];
   }
 }
 
@@ -192,6 +193,29 @@ describe('<kdmp-viewer> on a host page', () => {
     expect(await eventsOf('kdmp-open')).toEqual([]);
   });
 
+  it('takes symbol files through addSymbols(): their status (and kdmp-symbols), and the names in the viewer', async () => {
+    await page.locator('#file').setInputFiles(fixture('symbols-x64.dmp'));
+    await poll(async () => (await eventsOf('kdmp-open')).length).toBe(1);
+    const culprit = page.locator('kdmp-viewer [data-field="culpritAddress"]');
+    await poll(() => culprit.textContent()).toMatch(/^symdrv\.sys\+0x/);
+    await page.locator('#symbols').setInputFiles([fixture('symdrv.pdb'), fixture('symdrva.pdb')]);
+    await poll(() => page.evaluate(() => window.symbolStatuses.length)).toBe(1);
+    const statuses = [{ name: 'symdrv.pdb', kind: 'pdb', used: true }, { name: 'symdrva.pdb', kind: 'pdb', used: false }];
+    expect((await page.evaluate(() => window.symbolStatuses))[0]).toEqual(statuses);
+    expect((await eventsOf('kdmp-symbols')).map((e) => e.detail)).toEqual([{ files: statuses }]);
+    await poll(() => culprit.textContent()).toMatch(/^symdrv!SymFaultingFunction\+0x10 \(0x/);
+    await page.locator('kdmp-viewer [data-tab="registers"]').click();
+    await poll(() => page.locator('kdmp-viewer [data-field="register-rip-symbol"]').textContent()).toBe('symdrv!SymFaultingFunction+0x10');
+    // Named bytes too, and what is not a symbol file is said to be one.
+    const more = await page.evaluate(async () => {
+      const data = new Uint8Array(await (await fetch('/fixtures/sample.dmp')).arrayBuffer());
+      return document.querySelector('kdmp-viewer')!.addSymbols([{ name: 'notes.pdb', data }]);
+    });
+    expect(more.find((s) => s.name === 'notes.pdb')).toMatchObject({ name: 'notes.pdb', kind: null, used: false });
+    expect(await page.evaluate(() => document.querySelector('kdmp-viewer')!.addSymbols([{ name: '', data: new Blob([]) }]).then(() => 'ok', (e: Error) => e.message)))
+      .toBe('addSymbols: each file must be a File, or {name, data: Blob | Uint8Array}');
+  });
+
   it('reports a file that is not a dump, then closes', async () => {
     await page.locator('#file').setInputFiles(fixture('not-a-dump.bin'));
     await poll(async () => (await eventsOf('kdmp-error')).length).toBe(1);
@@ -242,7 +266,7 @@ describe('embed.html in an iframe on another origin', () => {
   it('from an allowed origin: ready, then a posted File opens and its summary comes back', async () => {
     await openHost(origins.host);
     await poll(async () => (await messagesOf('kdmpview:ready')).length).toBe(1);
-    expect((await messagesOf('kdmpview:ready'))[0]).toEqual({ type: 'kdmpview:ready', version: 1 });
+    expect((await messagesOf('kdmpview:ready'))[0]).toEqual({ type: 'kdmpview:ready', version: 2 });
 
     await page.locator('#file').setInputFiles(fixture('sample.dmp'));
     await poll(async () => (await messagesOf('kdmpview:opened')).length).toBe(1);
@@ -268,6 +292,30 @@ describe('embed.html in an iframe on another origin', () => {
     await poll(() => frame.locator('[data-field="culpritModule"]').count()).toBe(0);
     expect(problems).toEqual([]);
     expect(warnings.filter((w) => w.startsWith('kdmpview:'))).toEqual([]);
+  });
+
+  it('takes symbol files posted as kdmpview:symbols and answers with every file\'s status', async () => {
+    await openHost(origins.host);
+    await poll(async () => (await messagesOf('kdmpview:ready')).length).toBe(1);
+    await page.locator('#file').setInputFiles(fixture('symbols-x64.dmp'));
+    await poll(async () => (await messagesOf('kdmpview:opened')).length).toBe(1);
+    await poll(() => frame.locator('[data-field="culpritAddress"]').textContent()).toMatch(/^symdrv\.sys\+0x/);
+    await page.locator('#symbols').setInputFiles(fixture('symdrv.pdb'));
+    await poll(async () => (await messagesOf('kdmpview:symbols')).length).toBe(1);
+    expect((await messagesOf('kdmpview:symbols'))[0]).toEqual({ type: 'kdmpview:symbols', files: [{ name: 'symdrv.pdb', kind: 'pdb', used: true }] });
+    await poll(() => frame.locator('[data-field="culpritAddress"]').textContent()).toMatch(/^symdrv!SymFaultingFunction\+0x10 \(0x/);
+    // A PDB of nothing loaded is listed as unused; a named Blob is a file too; anything else is a bad message.
+    await page.locator('#symbols').setInputFiles(fixture('symdrva.pdb'));
+    await poll(async () => (await messagesOf('kdmpview:symbols')).length).toBe(2);
+    expect((await messagesOf('kdmpview:symbols'))[1]!.files).toContainEqual({ name: 'symdrva.pdb', kind: 'pdb', used: false });
+    await page.evaluate(() => {
+      const data = (document.getElementById('symbols') as HTMLInputElement).files![0]!.slice();
+      window.post({ type: 'kdmpview:symbols', files: [{ name: 'arm64.pdb', data }] });
+      window.post({ type: 'kdmpview:symbols', files: ['symdrv.pdb'] });
+    });
+    await poll(async () => (await messagesOf('kdmpview:symbols')).length).toBe(3);
+    expect((await messagesOf('kdmpview:symbols'))[2]!.files).toContainEqual({ name: 'arm64.pdb', kind: 'pdb', used: false });
+    await poll(async () => (await messagesOf('kdmpview:error')).map((m) => m.error.message)).toEqual(['kdmpview:symbols: files[0] must be a File, or {name, data: Blob} with a non-empty name']);
   });
 
   it('opens a URL on the viewer\'s origin, and refuses other origins and malformed messages', async () => {

@@ -27,13 +27,17 @@ export interface ViewerPageOptions {
   viewport?: { width: number; height: number };
   /** More directories to serve ({"/sparse/": "/tmp/x/"}), made once before the tests. */
   mounts?: () => Record<string, string>;
+  /** Single files at exact paths ({"/symbols.html": "/tmp/x/page.html"}), made once before the tests. */
+  files?: () => Record<string, string>;
+  /** Other origins the page may reach (a test's symbol server); every other origin still fails the test. */
+  allowedOrigins?: () => string[];
 }
 
 /** Registers the hooks; the returned object's fields are valid inside tests. */
 export function useViewerPage(options: ViewerPageOptions = {}): ViewerPage {
   const state = {} as { -readonly [K in keyof ViewerPage]: ViewerPage[K] };
   beforeAll(async () => {
-    state.server = await serveStatic(paths.dist, { mounts: { '/fixtures/': paths.fixtures, ...options.mounts?.() } });
+    state.server = await serveStatic(paths.dist, { mounts: { '/fixtures/': paths.fixtures, ...options.mounts?.() }, files: options.files?.() ?? {} });
     state.browser = await launchChromium();
   });
   afterAll(async () => {
@@ -69,8 +73,8 @@ export function useViewerPage(options: ViewerPageOptions = {}): ViewerPage {
   });
   afterEach(async () => {
     await state.context?.close();
-    const origin = new URL(state.server.url).origin;
-    expect(state.requests.filter((url) => !url.startsWith('blob:') && new URL(url).origin !== origin), 'requests to other hosts').toEqual([]);
+    const allowed = new Set([new URL(state.server.url).origin, ...(options.allowedOrigins?.() ?? [])]);
+    expect(state.requests.filter((url) => !url.startsWith('blob:') && !allowed.has(new URL(url).origin)), 'requests to other hosts').toEqual([]);
     expect(state.problems.filter((p) => /Content Security Policy|CSP violation/i.test(p)), 'CSP violations').toEqual([]);
     expect(state.problems.filter((p) => p.startsWith('page error')), 'uncaught errors').toEqual([]);
   });

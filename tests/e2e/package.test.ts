@@ -84,6 +84,20 @@ describe('the package in a host page', () => {
     expect(requests.some((r) => r.url.endsWith('/pkg/worker.js'))).toBe(true);
   });
 
+  it('takes symbol files as an openDump option: the summary, symbolize and resolveSymbol have the names', async () => {
+    const result = await page.evaluate(async () => {
+      const pdb = await (await fetch('/fixtures/symdrv.pdb')).blob();
+      const dump = await window.kdmp.openDump('/fixtures/symbols-x64.dmp', { symbols: [{ name: 'symdrv.pdb', data: pdb }] });
+      const summary = await dump.summary();
+      const address = BigInt(summary.culprit!.address);
+      const [name] = await dump.symbolize([address]);
+      const back = await dump.resolveSymbol('symdrv!SymFaultingFunction+0x10');
+      await dump.close();
+      return { symbol: summary.culprit?.symbol, name, back: String(back), address: String(address) };
+    });
+    expect(result).toEqual({ symbol: 'symdrv!SymFaultingFunction+0x10', name: 'symdrv!SymFaultingFunction+0x10', back: result.address, address: result.address });
+  });
+
   it('says why a URL cannot be opened', async () => {
     const errors = await page.evaluate(async () => {
       const why = async (url: string) => window.kdmp.openDump(url).then(() => 'opened', (e: unknown) => {

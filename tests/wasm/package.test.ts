@@ -64,6 +64,22 @@ describe('the npm package', () => {
     expect(JSON.parse(out)).toEqual({ head: 'PAGEDU64', found: [String(0xfb0)], error: 'page-not-in-dump', size: String(statSync(fixture('sample.dmp')).size) });
   });
 
+  it('kdmpview/node takes symbol files as an openDump option', () => {
+    const out = node(`
+      import { readFileSync } from 'node:fs';
+      import { openDump } from 'kdmpview/node';
+      const data = new Uint8Array(readFileSync(${JSON.stringify(fixture('symdrv.pdb'))}));
+      const dump = await openDump(${JSON.stringify(fixture('symbols-x64.dmp'))}, { symbols: [{ name: 'symdrv.pdb', data }] });
+      const summary = await dump.summary();
+      const back = await dump.resolveSymbol('symdrv!SymFaultingFunction+0x10');
+      await dump.close();
+      console.log(JSON.stringify({ symbol: summary.culprit.symbol, address: summary.culprit.address, back: '0x' + back.toString(16) }));
+    `);
+    const result = JSON.parse(out) as { symbol: string; address: string; back: string };
+    expect(result.symbol).toBe('symdrv!SymFaultingFunction+0x10');
+    expect(result.back).toBe(result.address);
+  });
+
   it('has a bin that prints the summary, and fails with the error code', () => {
     const ok = spawnSync(process.execPath, [path.join(pkg, 'bin/kdmpview-json.js'), fixture('sample.dmp')], { encoding: 'utf8' });
     expect(ok.status).toBe(0);
@@ -110,6 +126,7 @@ describe('the npm package', () => {
         return summary.bugcheck.name + bytes.length + String(first) + (summary.context?.['rip'] ?? '');
       }
       export const node = async (p: string) => (await openInNode(p)).fileSize + BigInt((await summaryJson(p)).length);
+      export const symbols = (file: File, pdb: File) => openDump(file, { symbols: [pdb, { name: 'x.pdb', data: new Uint8Array(4) }] });
       // @ts-expect-error addresses are bigint, not number
       export const wrong = (d: DumpHandle) => d.readPhysical(0x1000, 4);
     `);

@@ -22,6 +22,21 @@ describe('host messages', () => {
       .toEqual({ message: { type: 'kdmpview:navigate', view: 'hex', space: 'physical', address: '0x1ad000' } });
   });
 
+  it('accepts symbols: Files, and named Blobs as Files of the same bytes', async () => {
+    const pdb = new File([new Uint8Array([1, 2, 3])], 'symdrv.pdb');
+    const parsed = parseHostMessage({ type: 'kdmpview:symbols', files: [pdb, { name: 'other.pdb', data: new Blob([new Uint8Array([4, 5])]) }] });
+    if (!('message' in parsed) || parsed.message.type !== 'kdmpview:symbols') throw new Error(JSON.stringify(parsed));
+    expect(parsed.message.files[0]).toBe(pdb);
+    expect(parsed.message.files[1]!.name).toBe('other.pdb');
+    expect([...new Uint8Array(await parsed.message.files[1]!.arrayBuffer())]).toEqual([4, 5]);
+    expect(parseHostMessage({ type: 'kdmpview:symbols', files: [] })).toEqual({ problem: 'kdmpview:symbols needs files: a non-empty array' });
+    expect(parseHostMessage({ type: 'kdmpview:symbols', files: [pdb, 'x.pdb'] }))
+      .toEqual({ problem: 'kdmpview:symbols: files[1] must be a File, or {name, data: Blob} with a non-empty name' });
+    expect(parseHostMessage({ type: 'kdmpview:symbols', files: [{ name: '', data: new Blob([]) }] })).toHaveProperty('problem');
+    expect(viewerMessage({ type: 'symbols', files: [{ name: 'symdrv.pdb', kind: 'pdb', used: true }] }))
+      .toEqual({ type: 'kdmpview:symbols', files: [{ name: 'symdrv.pdb', kind: 'pdb', used: true }] });
+  });
+
   it('accepts close, ignoring extra fields', () => {
     expect(parseHostMessage({ type: 'kdmpview:close', extra: 1 })).toEqual({ message: { type: 'kdmpview:close' } });
   });

@@ -1,7 +1,7 @@
 // The go-to box: numbers WinDbg's way, registers and modules of sample.dmp (from kdmp-parser --json), sums, moves from
 // the cursor, and the messages of what it refuses.
 import { describe, expect, it } from 'vitest';
-import { parseGoto, parseNumber, type GotoContext } from '../../web/src/hex/goto';
+import { parseGoto, parseNumber, symbolTerms, type GotoContext } from '../../web/src/hex/goto';
 import type { Summary } from '../../web/src/summary';
 import { ModuleMap } from '../../web/src/viewer/module-map';
 import { cliSummary, fixture } from '../wasm/support';
@@ -92,16 +92,30 @@ describe('parseGoto', () => {
   });
 
   it('names the term it does not understand', () => {
-    expect(go('foo')).toBe('"foo" is not a number, a register or a loaded module');
-    expect(go('nt+foo')).toBe('"foo" is not a number, a register or a loaded module');
+    expect(go('foo')).toBe('"foo" is not a number, a register, a loaded module or module!function');
+    expect(go('nt+foo')).toBe('"foo" is not a number, a register, a loaded module or module!function');
     expect(go('@foo')).toBe('"@foo" is not a register of this dump');
     expect(go('@rip', { registers: null })).toBe('"@rip": this dump has no registers');
-    expect(go('rip', { registers: null })).toBe('"rip" is not a number, a register or a loaded module');
-    expect(go('fffff803 12345678')).toBe('"fffff803 12345678" is not a number, a register or a loaded module');
+    expect(go('rip', { registers: null })).toBe('"rip" is not a number, a register, a loaded module or module!function');
+    expect(go('fffff803 12345678')).toBe('"fffff803 12345678" is not a number, a register, a loaded module or module!function');
     expect(go('10000000000000000')).toBe('"10000000000000000" is larger than 64 bits');
     expect(go('nt+')).toBe('a number, a register or a module is missing after "+"');
     expect(go('')).toBe('type an address, a register or a module name');
     expect(go('   ')).toBe('type an address, a register or a module name');
+  });
+
+  it('takes module!function terms resolved by the dump\'s symbols, with offsets', () => {
+    expect(symbolTerms('nt!KeBugCheckEx')).toEqual(['nt!KeBugCheckEx']);
+    expect(symbolTerms(' baddrv!Fault + 0x10 - nt!KeBugCheckEx+@rsp ')).toEqual(['baddrv!Fault', 'nt!KeBugCheckEx']);
+    expect(symbolTerms('nt+0x10')).toEqual([]);
+    const symbols = new Map([['nt!KeBugCheckEx', 0xfffff80312812340n], ['nt!Missing', null]]);
+    expect(go('nt!KeBugCheckEx', { symbols })).toBe(0xfffff80312812340n);
+    expect(go('nt!KeBugCheckEx+0x10', { symbols })).toBe(0xfffff80312812350n);
+    expect(go('nt!KeBugCheckEx - 8', { symbols })).toBe(0xfffff80312812338n);
+    expect(go('nt!Missing', { symbols })).toBe('"nt!Missing": no symbol of nt has that name (add its PDB, or the image if the dump lacks it)');
+    expect(go('nosuch!Function', { symbols })).toBe('"nosuch!Function": "nosuch" is not a loaded module');
+    // Without the dump's answer (no symbols map), the same words.
+    expect(go('nt!KeBugCheckEx')).toBe('"nt!KeBugCheckEx": no symbol of nt has that name (add its PDB, or the image if the dump lacks it)');
   });
 
   it('refuses addresses outside the space and names its end', () => {

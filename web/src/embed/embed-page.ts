@@ -75,6 +75,10 @@ function handle(message: HostMessage): void {
     case 'kdmpview:close':
       void viewer.close();
       return;
+    case 'kdmpview:symbols':
+      // The reply is the 'symbols' event (kdmpview:symbols) once the open dump has them; kept for the next dump too.
+      void viewer.addSymbols(message.files);
+      return;
   }
 }
 

@@ -10,12 +10,14 @@
 //   kdmpview:close     {}                                 kdmpview:navigate  {view, space?, address?}  (the user moved)
 //                                                         kdmpview:closed    {}
 import { isHex } from '../hex';
+import type { SymbolFileStatus } from '../protocol';
 import type { Hex, Summary } from '../summary';
 import { PANEL_IDS, type AddressSpaceKind, type PanelId } from '../viewer/context';
 import type { ViewerEvent } from '../viewer/viewer';
 
-/** Bumped when a message changes in a way an existing host would notice. Sent in 'kdmpview:ready'. */
-export const EMBED_PROTOCOL_VERSION = 1;
+/** Bumped when a message changes in a way an existing host would notice. Sent in 'kdmpview:ready'.
+ *  2: kdmpview:symbols (symbol files from the host). */
+export const EMBED_PROTOCOL_VERSION = 2;
 
 export const MESSAGE_PREFIX = 'kdmpview:';
 
@@ -26,14 +28,18 @@ export type HostMessage =
   | { type: 'kdmpview:open'; url: string; name?: string }
   /** Moves to a tab; with an address, the hex view at that address (`space` defaults to "virtual"). */
   | { type: 'kdmpview:navigate'; view: PanelId; space?: AddressSpaceKind; address?: Hex }
-  | { type: 'kdmpview:close' };
+  | { type: 'kdmpview:close' }
+  /** Symbol files for the open dump and the ones opened after it: PDBs, or SYS/EXE/DLL images. A Blob needs a name. */
+  | { type: 'kdmpview:symbols'; files: File[] };
 
 export type ViewerMessage =
   | { type: 'kdmpview:ready'; version: number }
   | { type: 'kdmpview:opened'; name: string; summary: Summary }
   | { type: 'kdmpview:error'; name?: string; error: { code: string; message: string } }
   | { type: 'kdmpview:navigate'; view: PanelId; space?: AddressSpaceKind; address?: Hex }
-  | { type: 'kdmpview:closed' };
+  | { type: 'kdmpview:closed' }
+  /** What became of every symbol file the open dump holds (after kdmpview:symbols, or files the user dropped). */
+  | { type: 'kdmpview:symbols'; files: SymbolFileStatus[] };
 
 /** Error codes of the embedding layer itself (the dump errors are the API's: not-a-dump, source-failed, ...). */
 export const EMBED_ERRORS = {
@@ -88,9 +94,28 @@ export function parseHostMessage(data: unknown): { message: HostMessage } | { pr
     }
     case 'kdmpview:close':
       return { message: { type: m.type } };
+    case 'kdmpview:symbols': {
+      if (!Array.isArray(m.files) || m.files.length === 0) return { problem: 'kdmpview:symbols needs files: a non-empty array' };
+      const files: File[] = [];
+      for (const [i, item] of (m.files as unknown[]).entries()) {
+        const file = symbolFileOf(item);
+        if (!file) return { problem: `kdmpview:symbols: files[${i}] must be a File, or {name, data: Blob} with a non-empty name` };
+        files.push(file);
+      }
+      return { message: { type: m.type, files } };
+    }
     default:
       return { problem: `unknown message type ${JSON.stringify(m.type)}` };
   }
+}
+
+/** A File as it is, or a named Blob as a File (the same bytes, not copied). */
+export function symbolFileOf(item: unknown): File | null {
+  if (typeof File !== 'undefined' && item instanceof File) return item.name ? item : null;
+  if (typeof item !== 'object' || item === null) return null;
+  const { name, data } = item as { name?: unknown; data?: unknown };
+  if (typeof name !== 'string' || name === '' || !(data instanceof Blob)) return null;
+  return new File([data], name, { type: 'application/octet-stream' });
 }
 
 /** The message that tells the host about a viewer event. */
@@ -109,6 +134,8 @@ export function viewerMessage(event: ViewerEvent): ViewerMessage {
       };
     case 'closed':
       return { type: 'kdmpview:closed' };
+    case 'symbols':
+      return { type: 'kdmpview:symbols', files: event.files };
   }
 }
 

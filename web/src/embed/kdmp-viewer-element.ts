@@ -5,8 +5,10 @@
 //   <kdmp-viewer src="/dumps/x.dmp">    opens a dump on the page's own server, read with HTTP range requests
 //   view="modules", address="0x..."     move to a tab, or to the hex view at an address (space="virtual" default)
 //   el.open(source, name?), el.close(), el.navigate(view, location?), el.summary
+//   el.addSymbols(files)                PDBs (SYS/EXE/DLL images too) for the open dump and the next ones: Files, or
+//                                       {name, data: Blob | Uint8Array}; resolves to every file's status
 //   events: kdmp-open {name, summary}, kdmp-error {name, error: {code, message}}, kdmp-navigate {view, space?,
-//   address?}, kdmp-close
+//   address?}, kdmp-symbols {files: [{name, kind, used, error?}]}, kdmp-close
 //   no-open (boolean attribute): hide the drop zone and file picker (the host opens dumps); sample-url: offer a sample
 //
 // defineKdmpViewer(setup) defines it with a setup (how to start the worker, where the stylesheet is), so the site's
@@ -15,6 +17,7 @@ import { isHex } from '../hex';
 import type { Summary } from '../summary';
 import { PANEL_IDS, type AddressSpaceKind, type HexLocation, type PanelId } from '../viewer/context';
 import { Viewer, type ViewerEvent } from '../viewer/viewer';
+import type { SymbolFileInput, SymbolFileStatus } from '../api/types';
 import { EMBED_ERRORS, defaultDumpName } from './embed-protocol';
 import { sameOriginUrl } from './origins';
 
@@ -32,6 +35,7 @@ export interface KdmpViewerSetup {
 export interface KdmpOpenDetail { name: string; summary: Summary }
 export interface KdmpErrorDetail { name: string; error: { code: string; message: string } }
 export interface KdmpNavigateDetail { view: PanelId; space?: AddressSpaceKind; address?: string }
+export interface KdmpSymbolsDetail { files: SymbolFileStatus[] }
 
 type DumpInput = Blob | Uint8Array | string;
 const SPACES: readonly string[] = ['file', 'physical', 'virtual'] satisfies AddressSpaceKind[];
@@ -129,6 +133,20 @@ export class KdmpViewerElement extends HTMLElement {
     return viewer.open(source, name);
   }
 
+  /** Symbol files (PDBs; SYS/EXE/DLL images for modules whose header the dump lacks) for the open dump and the ones
+   *  opened after it, kept for the element's life (and in the browser when its user ticked "Keep"). Resolves to what
+   *  became of every symbol file the open dump holds ([] when none is open: they wait for the next). */
+  async addSymbols(files: readonly SymbolFileInput[]): Promise<SymbolFileStatus[]> {
+    const asFiles = files.map((f) => {
+      if (f instanceof File) return f;
+      if (typeof f?.name !== 'string' || f.name === '' || !(f.data instanceof Blob || f.data instanceof Uint8Array)) {
+        throw new TypeError('addSymbols: each file must be a File, or {name, data: Blob | Uint8Array}');
+      }
+      return new File([f.data as BlobPart], f.name, { type: 'application/octet-stream' });
+    });
+    return this.#ensureViewer().addSymbols(asFiles);
+  }
+
   /** Closes the open dump (and ends its worker). */
   close(): Promise<void> {
     return this.#viewer?.close() ?? Promise.resolve();
@@ -174,6 +192,9 @@ export class KdmpViewerElement extends HTMLElement {
         this.#summary = null;
         fire('kdmp-close');
         break;
+      case 'symbols':
+        fire<KdmpSymbolsDetail>('kdmp-symbols', { files: event.files });
+        break;
     }
   }
 
@@ -217,5 +238,6 @@ declare global {
     'kdmp-error': CustomEvent<KdmpErrorDetail>;
     'kdmp-navigate': CustomEvent<KdmpNavigateDetail>;
     'kdmp-close': CustomEvent<undefined>;
+    'kdmp-symbols': CustomEvent<KdmpSymbolsDetail>;
   }
 }

@@ -11,6 +11,8 @@ export interface GotoContext {
   cursor: bigint;
   /** The top of the address space, exclusive (the file size, 2^64, ...). */
   limit: bigint;
+  /** "module!function" terms already resolved by the dump's symbols (symbolTerms() lists them); null: unknown. */
+  symbols?: ReadonlyMap<string, bigint | null>;
 }
 
 export type GotoResult = { ok: true; address: bigint } | { ok: false; message: string };
@@ -40,12 +42,19 @@ export function parseNumber(text: string): bigint | null {
   return null;
 }
 
+/** The "module!function" terms of a go-to text, which only the dump's symbols can resolve (asynchronously, before
+ *  parseGoto): "nt!KeBugCheckEx+0x10" -> ["nt!KeBugCheckEx"]. */
+export function symbolTerms(text: string): string[] {
+  return [...new Set(text.split(/[+-]/).map((t) => t.trim()).filter((t) => t.includes('!') && !t.startsWith('@')))];
+}
+
 /**
  * Parses what the go-to box accepts:
  * - numbers: hex unless told otherwise, as in WinDbg ("fffff80312345678", "0x1234", "fffff803`12345678");
  *   decimal with "0n" or "#" ("0n4096", "#4096"); octal with "0t", binary with "0y". "4096d" is hex 0x4096d.
  * - the crashing CPU's registers, with or without "@" ("rip", "@rsp", "x0", "pc", "eip");
  * - loaded modules by file or short name, for their base ("nt", "ntoskrnl.exe", "baddrv.sys", "baddrv");
+ * - functions by "module!function" when the dump's symbols name them (context.symbols: "nt!KeBugCheckEx");
  * - sums and differences of those ("nt+0x1234", "@rsp+0x20", "baddrv.sys+abcd", "rip-8"), spaces allowed;
  * - a move from the cursor when the text starts with + or - ("+0x100"; "-10" is 0x10 back).
  * A bare word that is both hex and a register or module name ("cdd") is the number, as in WinDbg: write "cdd.dll" or
@@ -100,11 +109,18 @@ function resolveTerm(term: string, context: GotoContext): Resolved {
     if (value !== undefined) return { ok: true, value: BigInt(value) };
     return fail(registers ? `"${term}" is not a register of this dump` : `"${term}": this dump has no registers`);
   }
+  if (term.includes('!')) {
+    const address = context.symbols?.get(term);
+    if (address !== undefined && address !== null) return { ok: true, value: address };
+    const module = term.slice(0, term.indexOf('!'));
+    if (!context.modules.byName(module)) return fail(`"${term}": "${module}" is not a loaded module`);
+    return fail(`"${term}": no symbol of ${module} has that name (add its PDB, or the image if the dump lacks it)`);
+  }
   const number = parseNumber(term);
   if (number !== null) return number < TWO_64 ? { ok: true, value: number } : fail(`"${term}" is larger than 64 bits`);
   const register = registers?.[term.toLowerCase()];
   if (register !== undefined) return { ok: true, value: BigInt(register) };
   const module = context.modules.byName(term);
   if (module) return { ok: true, value: BigInt(module.base) };
-  return fail(`"${term}" is not a number, a register or a loaded module`);
+  return fail(`"${term}" is not a number, a register, a loaded module or module!function`);
 }

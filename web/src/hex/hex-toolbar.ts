@@ -93,7 +93,7 @@ export class HexToolbar {
     this.gotoInput.spellcheck = false;
     this.gotoInput.autocomplete = 'off';
     this.gotoInput.placeholder = 'nt+0x1234, rip, 0n4096';
-    this.gotoInput.title = 'An address (hex unless 0n…), a register, a module, or sums of them; +/- moves from the cursor (Ctrl+G)';
+    this.gotoInput.title = 'An address (hex unless 0n…), a register, a module, module!function (with symbols), or sums of them; +/- moves from the cursor (Ctrl+G)';
     this.gotoMessage = el('span', { className: 'hex-input-error', data: { role: 'goto-error' } });
     this.gotoMessage.id = `${id}-goto-error`;
     this.gotoMessage.setAttribute('role', 'alert');

@@ -1,6 +1,7 @@
 // The data inspector at the hex view's cursor: the bytes there read as every type an analyst asks about. Each type is
 // one row of DECODERS (a label and a decoder), so adding a type is adding a row.
-import { visibleText } from '../views/safe-text';
+import { capMiddle, visibleText } from '../views/safe-text';
+import { MAX_SYMBOL } from '../viewer/symbol-names';
 import { formatUtc } from '../format';
 import { el } from '../views/dom';
 
@@ -89,7 +90,8 @@ const pointer: Decoder = {
     const target = options.pointerSize === 8 ? view.getBigUint64(0, options.littleEndian) : BigInt(view.getUint32(0, options.littleEndian));
     const symbol = options.symbolize(target);
     const text = hex(target, 2 * options.pointerSize);
-    return { value: symbol ? `${text} (${symbol})` : text, target };
+    // A symbol's name comes from a file: capped, so one long C++ name cannot widen the inspector.
+    return { value: symbol ? `${text} (${capMiddle(symbol, MAX_SYMBOL)})` : text, target };
   },
 };
 
@@ -279,6 +281,11 @@ export class DataInspector {
   update(bytes: Uint8Array | null, address: bigint): void {
     this.bytes = bytes;
     this.where.textContent = `at 0x${address.toString(16)}${bytes === null || bytes.length === 0 ? ': not readable' : ''}`;
+    this.render();
+  }
+
+  /** Shows the same bytes again (a pointer's name became known). */
+  refresh(): void {
     this.render();
   }
 

@@ -2,13 +2,14 @@
 // line under it, and the data inspector and the search at its side. The viewer creates one per open dump, shows it
 // at a location (show) and keeps state() in the URL fragment (onLocationChange).
 import { el } from '../views/dom';
-import { visibleText } from '../views/safe-text';
+import { capMiddle, visibleText } from '../views/safe-text';
+import { MAX_SYMBOL } from '../viewer/symbol-names';
 import { copyText } from '../viewer/clipboard';
 import { ModuleMap } from '../viewer/module-map';
 import type { AddressSpaceKind, HexLocation, ViewerContext } from '../viewer/context';
 import { FileSpace, openAddressSpace, type AddressSpace } from './address-space';
 import { COPY_FORMAT_NAMES, formatCopy, type CopyFormat } from './copy-format';
-import { parseGoto, type GotoResult } from './goto';
+import { parseGoto, symbolTerms, type GotoResult } from './goto';
 import { hexAddress, exactSize } from './hex-format';
 import { HexToolbar } from './hex-toolbar';
 import { createSpaceView, HexView, type SpaceView } from './hex-view';
@@ -88,7 +89,7 @@ export class HexWorkspace {
     this.toolbar = new HexToolbar({
       onSpace: (kind) => this.switchSpace(kind),
       onDtb: (text) => this.changeDtb(text),
-      onGoto: (text) => this.goto(text),
+      onGoto: (text) => void this.goto(text),
       onWidth: (width) => this.setWidth(width),
       onCopy: (format) => void this.copy(format),
       onDisassembly: () => this.setDisassembly(!this.disassembly.enabled),
@@ -112,7 +113,8 @@ export class HexWorkspace {
     const is64 = summary.header.is64;
     this.inspector = new DataInspector({
       pointerSize: is64 ? 8 : 4,
-      symbolize: (address) => context.modules.symbolize(address),
+      // A function's name when the worker has answered; module+offset until then (the row is redrawn when it does).
+      symbolize: (address) => this.nameOf(address, () => this.inspector.refresh()),
       // A pointer is a virtual address, wherever it was read; the virtual view keeps the DTB it walks.
       onFollow: (address) => this.show({ space: 'virtual', address }),
     });
@@ -340,20 +342,27 @@ export class HexWorkspace {
     if (announce) this.locationChanged();
   }
 
-  private goto(text: string): void {
+  private async goto(text: string): Promise<void> {
     const current = this.views.get(this.kind);
     if (!current) return;
+    // "module!function" terms are the dump's symbols' to resolve (in the worker) before the text is parsed.
+    const symbols = new Map<string, bigint | null>();
+    for (const term of symbolTerms(text)) {
+      symbols.set(term, await this.context.dump.resolveSymbol(term).catch(() => null));
+    }
+    if (this.destroyed || this.views.get(this.kind) !== current) return;
     const registers = this.context.summary.context;
-    const result = parseGoto(text, { modules: this.context.modules, registers, cursor: current.cursor, limit: current.space.size });
+    const base = { modules: this.context.modules, registers, cursor: current.cursor, symbols };
+    const result = parseGoto(text, { ...base, limit: current.space.size });
     if (result.ok) {
       this.toolbar.setGotoError(null);
       this.view.moveCursorTo(result.address, { reveal: 'third' });
       this.view.focus();
       return;
     }
-    // A module or a register names a virtual address: outside virtual memory, go there rather than fail.
+    // A module, a function or a register names a virtual address: outside virtual memory, go there rather than fail.
     if (this.kind !== 'virtual' && !this.unavailable.has('virtual') && this.namesSymbol(text, current.cursor)) {
-      const virtual = parseGoto(text, { modules: this.context.modules, registers, cursor: current.cursor, limit: 1n << 64n });
+      const virtual = parseGoto(text, { ...base, limit: 1n << 64n });
       if (virtual.ok) {
         this.toolbar.setGotoError(null);
         this.show({ space: 'virtual', address: virtual.address });
@@ -454,7 +463,13 @@ export class HexWorkspace {
     const { cursor, space } = current;
     this.disassembly.update(space, cursor);
     this.status.cursor.textContent = hexAddress(cursor);
-    this.status.symbol.textContent = visibleText(space.kind === 'virtual' ? this.context.modules.symbolize(cursor) ?? '' : '');
+    const showSymbol = () => {
+      const now = this.views.get(this.kind);
+      if (now === current && now.cursor === cursor) {
+        this.status.symbol.textContent = capMiddle(visibleText(space.kind === 'virtual' ? this.context.symbols.now(cursor) ?? '' : ''), MAX_SYMBOL);
+      }
+    };
+    this.status.symbol.textContent = capMiddle(visibleText(space.kind === 'virtual' ? this.nameOf(cursor, showSymbol) ?? '' : ''), MAX_SYMBOL);
     const selection = this.view.selection();
     const length = selection ? selection.end - selection.start : 0n;
     this.status.selection.textContent = selection
@@ -467,6 +482,17 @@ export class HexWorkspace {
       this.describeLater();
     }
     this.inspectLater();
+  }
+
+  /** The name of `address` known now; when the worker may know better, asks it and calls `then` once it answers. */
+  private nameOf(address: bigint, then: () => void): string | null {
+    const symbols = this.context.symbols;
+    if (symbols.unknown(address)) {
+      void symbols.name(address).then(() => {
+        if (!this.destroyed) then();
+      });
+    }
+    return symbols.now(address);
   }
 
   /** One describe() at a time; a cursor that moved meanwhile is described once more when it answers. */

@@ -6,7 +6,7 @@ import { defineKdmpViewer } from '../embed/kdmp-viewer-element';
 import { packageFiles } from './files';
 
 export { KDMP_VIEWER_TAG, KdmpViewerElement, defineKdmpViewer } from '../embed/kdmp-viewer-element';
-export type { KdmpErrorDetail, KdmpNavigateDetail, KdmpOpenDetail, KdmpViewerSetup } from '../embed/kdmp-viewer-element';
+export type { KdmpErrorDetail, KdmpNavigateDetail, KdmpOpenDetail, KdmpSymbolsDetail, KdmpViewerSetup } from '../embed/kdmp-viewer-element';
 
 const files = () => packageFiles({}, new URL(/* @vite-ignore */ './worker.js', import.meta.url));
 

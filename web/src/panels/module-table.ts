@@ -2,7 +2,7 @@
 // and hides them, so a dump with hundreds of modules stays fast.
 import type { SummaryModule } from '../summary';
 
-export const MODULE_COLUMNS = ['name', 'base', 'end', 'size', 'timestamp', 'checksum', 'kind', 'path'] as const;
+export const MODULE_COLUMNS = ['name', 'base', 'end', 'size', 'timestamp', 'checksum', 'kind', 'symbols', 'pdb', 'pdbId', 'version', 'path'] as const;
 export type ModuleColumn = (typeof MODULE_COLUMNS)[number];
 export type SortDirection = 'ascending' | 'descending';
 
@@ -13,8 +13,24 @@ function key(module: SummaryModule, column: ModuleColumn): bigint | string {
   switch (column) {
     case 'end': return BigInt(module.base) + BigInt(module.size);
     case 'base': case 'size': case 'timestamp': case 'checksum': return BigInt(module[column]);
+    case 'symbols': return symbolSource(module);
+    case 'pdb': return (module.image?.pdb?.name ?? '').toLowerCase();
+    case 'pdbId': return pdbId(module);
+    case 'version': return module.image?.version?.fileVersion ?? '';
     default: return module[column].toLowerCase();
   }
+}
+
+/** Where the module's names come from: "pdb", "exports" or "none". */
+export function symbolSource(module: SummaryModule): 'pdb' | 'exports' | 'none' {
+  return module.symbols ?? 'none';
+}
+
+/** The PDB's identity as a symbol store names its folder: the GUID's 32 hex digits and the age in hex, upper case
+ *  ("58871AB209B201604C4C44205044422E1"); '' without a CodeView record. */
+export function pdbId(module: Pick<SummaryModule, 'image'>): string {
+  const pdb = module.image?.pdb;
+  return pdb ? `${pdb.guid.replace(/-/g, '')}${pdb.age.toString(16)}`.toUpperCase() : '';
 }
 
 export function isNumericColumn(column: ModuleColumn): boolean {
@@ -33,7 +49,7 @@ export function sortModules(modules: readonly SummaryModule[], column: ModuleCol
 }
 
 export interface ModuleFilter {
-  /** A substring of the name or the path, case-insensitive; '' matches every module. */
+  /** A substring of the name, the path or the PDB's name, case-insensitive; '' matches every module. */
   text: string;
   /** A kind ("kernel", "user", "user32"), or '' for all. */
   kind: string;
@@ -42,5 +58,6 @@ export interface ModuleFilter {
 export function moduleMatches(module: SummaryModule, filter: ModuleFilter): boolean {
   if (filter.kind && module.kind !== filter.kind) return false;
   const needle = filter.text.trim().toLowerCase();
-  return needle === '' || module.name.toLowerCase().includes(needle) || module.path.toLowerCase().includes(needle);
+  return needle === '' || module.name.toLowerCase().includes(needle) || module.path.toLowerCase().includes(needle)
+    || (module.image?.pdb?.name.toLowerCase().includes(needle) ?? false);
 }

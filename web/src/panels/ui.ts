@@ -3,8 +3,9 @@
 import { toHex } from '../hex';
 import type { Hex } from '../summary';
 import type { HexLocation, ViewerContext } from '../viewer/context';
-import { el, safeTextNode } from '../views/dom';
+import { el, safeTextNode, setText } from '../views/dom';
 import { capEnd, visibleText } from '../views/safe-text';
+import { MAX_SYMBOL } from '../viewer/symbol-names';
 
 export type Content = string | Node | (string | Node)[];
 
@@ -48,10 +49,20 @@ export function virtualButton(context: ViewerContext, address: Hex | bigint, tex
   return hexButton(context, { space: 'virtual', address: BigInt(address) }, text, field);
 }
 
-/** "ntoskrnl.exe+0x1234" as a muted label next to an address; an empty text node outside every module. */
+/** "symdrv!Function+0x10" (or "ntoskrnl.exe+0x1234" without a symbol there) as a muted label next to an address; an
+ *  empty text node outside every module. A function's name the worker has not given yet fills in when it does. */
 export function symbolLabel(context: ViewerContext, address: Hex | bigint, field?: string): Node {
-  const symbol = context.modules.symbolize(BigInt(address));
-  return symbol ? el('span', { className: 'symbol', text: symbol, data: field ? { field } : {} }) : document.createTextNode('');
+  const at = BigInt(address);
+  const symbol = context.symbols.now(at);
+  if (!symbol) return document.createTextNode('');
+  const cap = { max: MAX_SYMBOL, at: 'middle' } as const;
+  const label = el('span', { className: 'symbol', text: symbol, cap, data: field ? { field } : {} });
+  if (context.symbols.unknown(at)) {
+    void context.symbols.name(at).then((name) => {
+      if (name && name !== symbol) setText(label, name, cap);
+    });
+  }
+  return label;
 }
 
 /** A table cell; `field` names the value for tests. */

@@ -2,6 +2,7 @@
 // the hex workspace only talk to the rest of the viewer through this.
 import type { DumpHandle, Summary } from '../api/types';
 import type { ModuleMap } from './module-map';
+import type { SymbolNames } from './symbol-names';
 
 /** The three address spaces of the hex view. */
 export type AddressSpaceKind = 'file' | 'physical' | 'virtual';
@@ -32,6 +33,8 @@ export interface ViewerContext {
   readonly name: string;
   /** Modules by address and by name (kernel and user), for module+offset everywhere. */
   readonly modules: ModuleMap;
+  /** module!function+0xoff from the dump's symbols (asked of the worker), module+offset without them. */
+  readonly symbols: SymbolNames;
   /** Switches to the hex view at `location`. */
   showHex(location: HexLocation): void;
   /** Switches to another tab. */

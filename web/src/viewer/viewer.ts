@@ -19,6 +19,11 @@ import { droppedFiles, pickedFiles, type NamedFile } from './folder-files';
 import { readSummaries } from './summary-pool';
 import { formatFragment, parseFragment, type ViewState } from './fragment';
 import { ModuleMap } from './module-map';
+import { SymbolNames } from './symbol-names';
+import { cspAllowsConnect, fetchFromServer, modulesWanting, parseServerUrl } from './symbol-server';
+import { SymbolSettingsPanel } from './symbol-settings';
+import { forgetSymbolFiles, loadSymbolFiles, readSymbolSettings, storeSymbolFiles, writeSymbolSettings, type SymbolSettings } from './symbol-store';
+import type { SymbolFileStatus } from '../protocol';
 
 export interface ViewerOptions {
   /** Starts a dump worker (web/src/worker/worker.ts, built). */
@@ -44,6 +49,8 @@ export type ViewerEvent =
   | { type: 'opened'; name: string; summary: Summary }
   | { type: 'error'; name: string; error: { code: string; message: string } }
   | { type: 'navigate'; view: PanelId; space?: AddressSpaceKind; address?: Hex }
+  /** Symbol files were handed to the open dump: what became of every file it holds. */
+  | { type: 'symbols'; files: SymbolFileStatus[] }
   | { type: 'closed' };
 
 const HEX_TAB = { id: 'hex' as const, title: 'Hex view' };
@@ -61,14 +68,21 @@ interface OpenDump {
   bookmarks: Bookmark[];
   /** The symbol files already handed to this dump. */
   symbolsAdded?: Set<File>;
+  /** Symbol-server paths already asked for this dump (name.pdb/GUIDAGE/name.pdb). */
+  serverAsked?: Set<string>;
 }
 
 /** Files that are symbols rather than dumps: PDBs and PE images (for modules whose header the dump lacks). */
 const SYMBOL_FILE = /\.(pdb|sys|exe|dll)$/i;
 
 export class Viewer {
-  /** Symbol files dropped or picked during this visit (never stored). */
+  /** Symbol files dropped, picked, downloaded or restored during this visit (stored only when the user asks). */
   private readonly symbolFiles: File[] = [];
+  /** Keep symbol files across visits, and the symbol server (both off unless the user chose them). */
+  private symbolSettings: SymbolSettings;
+  private readonly symbolMenu: SymbolSettingsPanel;
+  /** Symbol work runs one step at a time (a restore, a drop and a download may overlap). */
+  private symbolQueue: Promise<unknown> = Promise.resolve();
   private readonly openZone: HTMLElement;
   private readonly statusLine: HTMLElement;
   private readonly body: HTMLElement;
@@ -120,6 +134,13 @@ export class Viewer {
       this.folderInput.value = '';
       void this.openNamed(files, true);
     });
+    this.symbolSettings = readSymbolSettings();
+    this.symbolMenu = new SymbolSettingsPanel(this.fileInput.id, this.symbolSettings, {
+      addFiles: (files) => void this.addSymbols(files),
+      setKeep: (keep) => void this.setKeepSymbols(keep),
+      forget: () => void this.forgetSymbols(),
+      setServer: (url) => this.setSymbolServer(url),
+    });
     this.openZone = this.renderOpenZone();
     this.statusLine = el('p', { className: 'status', data: { role: 'status' } });
     this.statusLine.setAttribute('role', 'status');
@@ -143,6 +164,7 @@ export class Viewer {
       if (event.dataTransfer) void this.openDrop(event.dataTransfer);
     });
     if (options.prewarm) this.prepareSpare();
+    if (this.symbolSettings.keep) void this.restoreSymbols();
     if (options.useFragment) {
       window.addEventListener('hashchange', this.onHashChange);
       window.addEventListener('popstate', this.onPopState);
@@ -154,7 +176,7 @@ export class Viewer {
     pick.htmlFor = this.fileInput.id;
     const pickFolder = el('label', { className: 'button secondary', text: 'Choose a folder…' });
     pickFolder.htmlFor = this.folderInput.id;
-    const actions = el('div', { className: 'actions' }, [pick, this.fileInput, pickFolder, this.folderInput]);
+    const actions = el('div', { className: 'actions' }, [pick, this.fileInput, pickFolder, this.folderInput, this.symbolMenu.element]);
     if (this.options.sampleUrl) {
       const sample = el('button', { className: 'button', text: 'Open the sample dump', data: { action: 'open-sample' } });
       sample.type = 'button';
@@ -212,11 +234,11 @@ export class Viewer {
   private async openNamed(all: NamedFile[], fromFolder: boolean): Promise<void> {
     const symbols = all.filter((f) => SYMBOL_FILE.test(f.name));
     const files = all.filter((f) => !SYMBOL_FILE.test(f.name));
-    for (const s of symbols) if (!this.symbolFiles.includes(s.file)) this.symbolFiles.push(s.file);
     if (files.length === 0 && symbols.length > 0) {
-      await this.applySymbols();
+      await this.addSymbols(symbols.map((s) => s.file));
       return;
     }
+    await this.keepSymbolFiles(symbols.map((s) => s.file));
     if (files.length === 0) {
       if (fromFolder) this.setStatus('The folder holds no files.');
       return;
@@ -270,6 +292,7 @@ export class Viewer {
     const summary = await dump.summary();
     this.show(dump, summary, name);
     if (this.symbolFiles.length > 0) await this.applySymbols();
+    if (this.symbolSettings.server) void this.fetchServerSymbols();
     if (record) this.remember({ entry: this.currentEntry, view: this.current!.view }, this.currentEntry === null);
     performance.mark('kdmpview:summary-shown');
     // The next drop finds a worker ready (started after this one's first screen, so it does not slow it down).
@@ -382,6 +405,7 @@ export class Viewer {
     tabList.setAttribute('role', 'tablist');
     tabList.setAttribute('aria-label', 'Views of the dump');
     const sections = el('div', { className: 'tab-panels' });
+    const modules = new ModuleMap(summary.modules);
     const open: OpenDump = {
       dump,
       tabs: new Map(),
@@ -393,7 +417,8 @@ export class Viewer {
         dump,
         summary,
         name,
-        modules: new ModuleMap(summary.modules),
+        modules,
+        symbols: new SymbolNames(dump, modules, summary.modules.some((m) => m.symbols === 'pdb' || m.symbols === 'exports')),
         showHex: (location) => this.showHex(location),
         showPanel: (id) => this.select(id),
         setStatus: (text) => this.setStatus(text),
@@ -545,37 +570,166 @@ export class Viewer {
     if (this.current) this.ownFragment = { fragment: location.hash, dump: dumpKey(this.current.context.name, this.current.context.summary) };
   }
 
+  /** Adds symbol files (PDB, SYS, EXE, DLL) to this visit's, stores them when the user chose to keep them, and hands
+   *  them to the open dump. Resolves to what became of every symbol file of the open dump ([] with none open). */
+  async addSymbols(files: readonly File[]): Promise<SymbolFileStatus[]> {
+    await this.keepSymbolFiles(files);
+    return this.applySymbols();
+  }
+
+  /** The files not seen yet join this visit's list and, when the user chose to keep them, the browser's store. */
+  private async keepSymbolFiles(files: readonly File[], stored = false): Promise<File[]> {
+    const known = new Set(this.symbolFiles.map(fileKey));
+    const fresh = files.filter((f) => !known.has(fileKey(f)) && (known.add(fileKey(f)), true));
+    this.symbolFiles.push(...fresh);
+    this.symbolMenu.setFiles(this.symbolFiles.map((f) => f.name));
+    if (!stored && this.symbolSettings.keep && fresh.length > 0) {
+      try {
+        await storeSymbolFiles(fresh);
+      } catch (e) {
+        this.symbolMenu.setWarnings([`The symbol files could not be stored in this browser: ${messageOf(e)}`]);
+      }
+    }
+    return fresh;
+  }
+
+  /** The files kept from earlier visits (the user chose to keep them). */
+  private async restoreSymbols(): Promise<void> {
+    let files: File[];
+    try {
+      files = await loadSymbolFiles();
+    } catch (e) {
+      this.symbolMenu.setWarnings([`The stored symbol files could not be read: ${messageOf(e)}`]);
+      return;
+    }
+    if ((await this.keepSymbolFiles(files, true)).length > 0) await this.applySymbols();
+  }
+
+  private async setKeepSymbols(keep: boolean): Promise<void> {
+    this.symbolSettings = { ...this.symbolSettings, keep };
+    writeSymbolSettings(this.symbolSettings);
+    if (!keep) {
+      this.setStatus('Symbol files are kept for this visit only (the ones stored before stay until you forget them).');
+      return;
+    }
+    try {
+      await storeSymbolFiles(this.symbolFiles);
+      this.setStatus(`Symbol files are kept in this browser (${this.symbolFiles.length} stored).`);
+    } catch (e) {
+      this.symbolMenu.setWarnings([`The symbol files could not be stored in this browser: ${messageOf(e)}`]);
+    }
+  }
+
+  private async forgetSymbols(): Promise<void> {
+    this.symbolSettings = { ...this.symbolSettings, keep: false };
+    writeSymbolSettings(this.symbolSettings);
+    this.symbolMenu.setKeep(false);
+    try {
+      await forgetSymbolFiles();
+      this.setStatus('Forgot the stored symbol files; the ones of this visit stay until the page closes.');
+    } catch (e) {
+      this.symbolMenu.setWarnings([`The stored symbol files could not be deleted: ${messageOf(e)}`]);
+    }
+  }
+
+  private setSymbolServer(text: string): void {
+    if (text === '') {
+      this.symbolSettings = { ...this.symbolSettings, server: '' };
+      writeSymbolSettings(this.symbolSettings);
+      this.symbolMenu.setServerState('No symbol server: the viewer makes no request for symbols.');
+      this.symbolMenu.setWarnings([]);
+      return;
+    }
+    const url = parseServerUrl(text, location.href);
+    if (!url) {
+      this.symbolMenu.setServerState(`Not a symbol server URL: ${text} (http or https, without user name, query or fragment).`);
+      return;
+    }
+    this.symbolSettings = { ...this.symbolSettings, server: url.href };
+    writeSymbolSettings(this.symbolSettings);
+    this.symbolMenu.setServerState(`Symbol server: ${url.href}`);
+    void this.fetchServerSymbols();
+  }
+
+  /** Asks the symbol server for the PDBs of the open dump's modules that name one and have none yet. */
+  private async fetchServerSymbols(): Promise<void> {
+    const open = this.current;
+    const server = this.symbolSettings.server ? parseServerUrl(this.symbolSettings.server, location.href) : null;
+    if (!open || !server) return;
+    // Symbol files re-show the dump (a new OpenDump for the same DumpHandle): the dump is what must stay open.
+    const stillOpen = () => this.current?.dump === open.dump;
+    open.serverAsked ??= new Set();
+    const wanted = modulesWanting(open.context.summary.modules).filter((w) => !open.serverAsked!.has(w.path));
+    if (wanted.length === 0) return;
+    for (const w of wanted) open.serverAsked.add(w.path);
+    // A page whose own CSP forbids the server: say so instead of letting the browser refuse each request.
+    const policy = document.querySelector('meta[http-equiv="Content-Security-Policy" i]')?.getAttribute('content') ?? null;
+    if (!cspAllowsConnect(policy, server, location.origin)) {
+      const warning = `The page's Content-Security-Policy does not allow ${server.origin} (connect-src): deploy the viewer with a policy that allows it, or reach the server through a proxy on ${location.origin}.`;
+      this.symbolMenu.setWarnings([warning]);
+      this.setStatus(`Symbol server not reachable: ${warning}`);
+      return;
+    }
+    this.symbolMenu.setWarnings([]);
+    const progress = (done: number, bytes: number) => `Symbol server: ${done} of ${wanted.length} PDB(s) asked, ${(bytes / 1048576).toFixed(1)} MiB received…`;
+    this.setStatus(progress(0, 0));
+    const { files, warnings } = await fetchFromServer(server, wanted, {
+      onProgress: (p) => {
+        if (stillOpen()) this.setStatus(progress(p.done, p.bytes));
+      },
+      cancelled: () => !stillOpen(),
+    });
+    this.symbolMenu.setWarnings(warnings);
+    if (!stillOpen()) return;
+    if (files.length > 0) await this.addSymbols(files);
+    if (!stillOpen()) return;
+    const got = `Symbol server: ${files.length} of ${wanted.length} PDB(s) downloaded`;
+    this.setStatus(warnings.length ? `${got}; ${warnings.length} not: ${warnings.join(' ')}` : `${got}.`);
+  }
+
   /** Hands the symbol files this dump has not seen yet to it and shows the summary again, with the names; the status
-   *  line says which files matched nothing. */
-  private async applySymbols(): Promise<void> {
+   *  line says which files matched nothing. One call at a time. */
+  private applySymbols(): Promise<SymbolFileStatus[]> {
+    const run = this.symbolQueue.then(() => this.applySymbolsNow(), () => this.applySymbolsNow());
+    this.symbolQueue = run;
+    return run;
+  }
+
+  private async applySymbolsNow(): Promise<SymbolFileStatus[]> {
     const open = this.current;
     if (!open) {
       this.setStatus(`${this.symbolFiles.length} symbol file(s) kept: they name the modules of the next dump opened.`);
-      return;
+      return [];
     }
     open.symbolsAdded ??= new Set();
     const fresh = this.symbolFiles.filter((f) => !open.symbolsAdded!.has(f));
-    if (fresh.length === 0) return;
+    if (fresh.length === 0) return [];
     for (const f of fresh) open.symbolsAdded.add(f);
     const name = open.context.name;
     this.setStatus(`Reading ${fresh.length} symbol file(s)…`);
-    let statuses;
+    let statuses: SymbolFileStatus[];
     try {
       statuses = await open.dump.addSymbols(fresh);
     } catch (e) {
-      this.setStatus(`The symbol files could not be read: ${e instanceof Error ? e.message : String(e)}`);
-      return;
+      this.setStatus(`The symbol files could not be read: ${messageOf(e)}`);
+      return [];
     }
-    if (this.current !== open) return;
+    if (this.current !== open) return statuses;
     const view = open.view;
-    const added = open.symbolsAdded;
+    const { symbolsAdded, serverAsked } = open;
+    const hexState = open.view === 'hex' ? open.workspace?.state() : undefined;
     open.workspace?.destroy();
     this.show(open.dump, await open.dump.summary(), name);
-    this.current!.symbolsAdded = added;
-    this.select(view, false);
+    this.current!.symbolsAdded = symbolsAdded;
+    if (serverAsked) this.current!.serverAsked = serverAsked;
+    this.current!.bookmarks = open.bookmarks;
+    if (hexState) this.showHex(hexState, false);
+    else this.select(view, false);
     const unmatched = statuses.filter((s) => !s.used).map((s) => s.error ? `${s.name} (${s.error})` : s.name);
     const used = statuses.length - unmatched.length;
     this.setStatus(`Symbols: ${used} file(s) matched a module.` + (unmatched.length ? ` Unmatched: ${unmatched.join(', ')}.` : ''));
+    this.emit({ type: 'symbols', files: statuses });
+    return statuses;
   }
 
   private async closeCurrent(): Promise<void> {
@@ -611,6 +765,15 @@ export class Viewer {
  *  its own) and its tab. */
 interface HistoryState {
   kdmpview?: { entry: number | null; view: PanelId | 'list' };
+}
+
+/** A symbol file's identity: the same file picked twice is one file. */
+function fileKey(file: File): string {
+  return `${file.name}\u0000${file.size}\u0000${file.lastModified}`;
+}
+
+function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }
 
 /** Tells dumps apart well enough to know whether a fragment was written for this one. */
