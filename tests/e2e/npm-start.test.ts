@@ -18,8 +18,11 @@ describe('npm start', () => {
   let url = '';
 
   beforeAll(async () => {
-    // PORT=0: a free port, which the server prints. detached: the test stops npm, bash and node together.
-    server = spawn('npm', ['start'], { cwd: root, env: { ...process.env, PORT: '0' }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    // As from a shell: without Vitest's variables (NODE_ENV=test would make a rebuild of the site a development one,
+    // without the service worker). PORT=0: a free port, which the server prints. detached: the test stops npm, bash
+    // and node together.
+    const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(VITEST|NODE_ENV$|TEST$)/.test(key)));
+    server = spawn('npm', ['start'], { cwd: root, env: { ...env, PORT: '0' }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     url = await new Promise<string>((resolve, reject) => {
       const seen = (chunk: Buffer) => {
         output += chunk.toString();
