@@ -44,6 +44,20 @@ std::string_view record_name(std::span<const uint8_t> rec, size_t at) {
   return std::string_view(begin, n);
 }
 
+// An x86 public's C decoration removed, as WinDbg shows it: _name (cdecl), _name@12 (stdcall) and @name@8 (fastcall)
+// are all "name". C++ names (?...) and anything else are left as they are. Only 32-bit x86 decorates this way.
+std::string_view undecorate_x86_public(std::string_view name) {
+  if (name.size() < 2 || (name[0] != '_' && name[0] != '@')) return name;
+  std::string_view bare = name.substr(1);
+  if (const size_t at = bare.rfind('@'); at != std::string_view::npos && at + 1 < bare.size() &&
+                                         bare.find_first_not_of("0123456789", at + 1) == std::string_view::npos) {
+    bare = bare.substr(0, at);
+  } else if (name[0] == '@') {
+    return name;  // '@' without the "@N" argument size is not a fastcall decoration
+  }
+  return bare.empty() ? name : bare;
+}
+
 }  // namespace
 
 bool is_pdb(std::span<const uint8_t> b) {
@@ -369,7 +383,10 @@ Result<SymbolTable> Pdb::index_symbols(std::vector<Warning>* warnings) {
     auto st = for_each_record(*this, symbol_record_stream_, 0, stream_size(symbol_record_stream_), window,
                               [&](uint16_t kind, std::span<const uint8_t> r) {
                                 if (kind != kPub32 || r.size() < 10) return;
-                                if (auto v = rva(le::u16(r, 8), le::u32(r, 4))) table.add(*v, 0, record_name(r, 10));
+                                if (auto v = rva(le::u16(r, 8), le::u32(r, 4))) {
+                                  const std::string_view name = record_name(r, 10);
+                                  table.add(*v, 0, machine_ == 0x14c ? undecorate_x86_public(name) : name);
+                                }
                               });
     if (!st.ok()) warn("pdb-publics-broken", st.error().message);
   }

@@ -283,4 +283,26 @@ TEST_CASE("export symbols: the fallback names exported functions", "[pe]") {
   CHECK(hit->offset == 4);
 }
 
+TEST_CASE("pdb: x86 publics lose their C decoration, as WinDbg shows them", "[pdb]") {
+  // The x86 stack driver (tests/stack_images, clang-cl /Oy): its assembly function StackFpoAsm has only a public,
+  // `_StackFpoAsm`; the C functions have procedures (undecorated) and publics (`_StackLeaf`); the CRT's `__chkstk`.
+  auto pdb = Pdb::open(
+      std::make_unique<BytesSource>(fixtures::read_file_bytes(std::string(KDMP_STACK_IMAGES_DIR) + "/x86/stackdrv.pdb")));
+  REQUIRE(pdb.ok());
+  CHECK(pdb->machine() == 0x14c);
+  auto table = pdb->index_symbols(nullptr);
+  REQUIRE(table.ok());
+  std::vector<std::string> names;
+  for (const auto& e : table->entries()) names.emplace_back(table->name(e));
+  for (const char* name : {"StackFpoAsm", "StackLeaf", "DriverEntry", "_chkstk"}) {
+    INFO(name);
+    CHECK(std::find(names.begin(), names.end(), name) != names.end());
+  }
+  for (const char* decorated : {"_StackFpoAsm", "_StackLeaf", "_DriverEntry", "__chkstk"}) {
+    INFO(decorated);
+    CHECK(std::find(names.begin(), names.end(), decorated) == names.end());
+  }
+  CHECK(table->rva_of("StackFpoAsm").has_value());
+}
+
 }  // namespace kdmp::testing

@@ -183,6 +183,8 @@ TEST_CASE("x86 unwinding with the PDB's frame data: StackFpoAsm -> DriverEntry -
     require_frames(a.analysis.call_stack, sys);
     const auto& frames = a.analysis.call_stack.frames;
     CHECK(frames[0].call_site == "stackdrv!StackSink+0x8");
+    // StackFpoAsm has only a public (_StackFpoAsm, C-decorated on x86): named as WinDbg names it.
+    CHECK(frames[4].call_site.rfind("stackdrv!StackFpoAsm+0x", 0) == 0);
     for (size_t i = 0; i < frames.size(); ++i) {
       INFO(frames[i].call_site);
       CHECK(frames[i].call_site.find(sys.frames[i].name + "+0x") != std::string::npos);
