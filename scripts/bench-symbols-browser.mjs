@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.mjs';
 import { serveStatic } from './static-server.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -34,11 +34,7 @@ writeFileSync(path.join(work, 'index.html'), `<!doctype html><meta charset="utf-
 <script type="module">import * as kdmp from '/pkg/index.js'; window.kdmp = kdmp; document.body.dataset.ready = 'true';</script>`);
 
 const server = await serveStatic(work, { mounts: { '/pkg/': pkg } });
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-gpu'],
-});
+const browser = await launchChromium();
 try {
   const page = await browser.newPage();
   await page.goto(server.url);

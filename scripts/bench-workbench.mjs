@@ -11,7 +11,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.mjs';
 import { serveStatic } from './static-server.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -53,11 +53,7 @@ const stats = (/** @type {number[]} */ values) => {
 
 const loadBefore = Math.round((loadavg()[0] ?? 0) * 10) / 10;
 const site = await serveStatic(path.join(root, 'dist'), { mounts: { '/fixtures/': `${fixtures}/` } });
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-gpu'],
-});
+const browser = await launchChromium();
 try {
   // --- First screen after a drop ---
   const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
