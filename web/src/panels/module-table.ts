@@ -4,7 +4,8 @@ import type { SummaryModule } from '../summary';
 
 export const MODULE_COLUMNS = ['name', 'base', 'end', 'size', 'timestamp', 'checksum', 'kind', 'symbols', 'pdb', 'pdbId', 'version', 'path'] as const;
 export type ModuleColumn = (typeof MODULE_COLUMNS)[number];
-export type SortDirection = 'ascending' | 'descending';
+import type { SortDirection } from './sortable-headers';
+export type { SortDirection };
 
 const NUMERIC: ReadonlySet<ModuleColumn> = new Set(['base', 'end', 'size', 'timestamp', 'checksum']);
 

@@ -5,7 +5,8 @@ import type { SummaryModule } from '../summary';
 import type { Panel, ViewerContext } from '../viewer/context';
 import { el } from '../views/dom';
 import { describeLinkTime, moduleKindLabel } from './describe';
-import { MODULE_COLUMNS, type ModuleColumn, type ModuleFilter, moduleMatches, pdbId, type SortDirection, sortModules, symbolSource } from './module-table';
+import { MODULE_COLUMNS, type ModuleColumn, type ModuleFilter, moduleMatches, pdbId, sortModules, symbolSource } from './module-table';
+import { sortableHeaders } from './sortable-headers';
 import { breakablePath, cell, emptyNote, MAX_NAME, panelPage, row, virtualButton } from './ui';
 import { visibleText } from '../views/safe-text';
 
@@ -109,28 +110,8 @@ export const modulesPanel: Panel = {
 
     const rows = modules.map((m) => moduleRow(context, m));
     const tbody = el('tbody', {}, rows);
-    let sort: { column: ModuleColumn; direction: SortDirection } = { column: 'base', direction: 'ascending' };
-
-    const headers = MODULE_COLUMNS.map((column) => {
-      const button = el('button', { className: 'sort-button', text: COLUMN_TITLES[column] });
-      button.type = 'button';
-      const th = el('th', { data: { column } }, [button]);
-      th.scope = 'col';
-      button.addEventListener('click', () => {
-        const direction = sort.column === column && sort.direction === 'ascending' ? 'descending' : 'ascending';
-        sort = { column, direction };
-        applySort();
-      });
-      return th;
-    });
-
-    function applySort(): void {
-      for (const th of headers) {
-        if (th.dataset['column'] === sort.column) th.setAttribute('aria-sort', sort.direction);
-        else th.removeAttribute('aria-sort');
-      }
-      tbody.append(...sortModules(modules, sort.column, sort.direction).map((i) => rows[i]!));
-    }
+    const { headers, apply: applySort } = sortableHeaders(MODULE_COLUMNS, COLUMN_TITLES, { column: 'base', direction: 'ascending' }, (sort) =>
+      tbody.append(...sortModules(modules, sort.column, sort.direction).map((i) => rows[i]!)));
 
     function applyFilter(): void {
       const filter: ModuleFilter = { text: search.value, kind: kinds.value };

@@ -4,7 +4,8 @@ import type { SummaryProcess } from '../summary';
 
 export const PROCESS_COLUMNS = ['pid', 'name', 'parentPid', 'sessionId', 'threads', 'createTime', 'exitTime', 'wow64', 'directoryTableBase', 'imagePath'] as const;
 export type ProcessColumn = (typeof PROCESS_COLUMNS)[number];
-export type SortDirection = 'ascending' | 'descending';
+import type { SortDirection } from './sortable-headers';
+export type { SortDirection };
 
 /** The value compared for a column: numbers as bigint (unknown sorts first), text lower-case. */
 function key(p: SummaryProcess, column: ProcessColumn): bigint | string {

@@ -6,7 +6,8 @@ import { formatUtc } from '../format';
 import type { SummaryProcess } from '../summary';
 import type { Panel, ViewerContext } from '../viewer/context';
 import { el } from '../views/dom';
-import { PROCESS_COLUMNS, type ProcessColumn, processMatches, type SortDirection, sortProcesses } from './process-table';
+import { PROCESS_COLUMNS, type ProcessColumn, processMatches, sortProcesses } from './process-table';
+import { sortableHeaders } from './sortable-headers';
 import { block, breakablePath, cell, dataTable, emptyNote, hexButton, panelPage, row, symbolLabel, virtualButton } from './ui';
 
 const COLUMN_TITLES: Record<ProcessColumn, string> = {
@@ -138,27 +139,8 @@ export const processesPanel: Panel = {
 
     const rows = processes.map((p) => processRow(context, p, showThreads));
     const tbody = el('tbody', {}, rows);
-    let sort: { column: ProcessColumn; direction: SortDirection } = { column: 'pid', direction: 'ascending' };
-    const headers = PROCESS_COLUMNS.map((column) => {
-      const button = el('button', { className: 'sort-button', text: COLUMN_TITLES[column] });
-      button.type = 'button';
-      const th = el('th', { data: { column } }, [button]);
-      th.scope = 'col';
-      button.addEventListener('click', () => {
-        const direction = sort.column === column && sort.direction === 'ascending' ? 'descending' : 'ascending';
-        sort = { column, direction };
-        applySort();
-      });
-      return th;
-    });
-
-    function applySort(): void {
-      for (const th of headers) {
-        if (th.dataset['column'] === sort.column) th.setAttribute('aria-sort', sort.direction);
-        else th.removeAttribute('aria-sort');
-      }
-      tbody.append(...sortProcesses(processes, sort.column, sort.direction).map((i) => rows[i]!));
-    }
+    const { headers, apply: applySort } = sortableHeaders(PROCESS_COLUMNS, COLUMN_TITLES, { column: 'pid', direction: 'ascending' }, (sort) =>
+      tbody.append(...sortProcesses(processes, sort.column, sort.direction).map((i) => rows[i]!)));
 
     function applyFilter(): void {
       let shown = 0;
