@@ -23,7 +23,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { launchChromium } from './chromium.mjs';
+import { openPackagePage } from './package-page.mjs';
 import { serveStatic } from './static-server.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -40,15 +40,8 @@ const work = mkdtempSync(path.join(tmpdir(), 'kdmpview-bench-'));
 const given = args.indexOf('--dump') >= 0 ? args[args.indexOf('--dump') + 1] : undefined;
 const dumpFile = given ?? path.join(work, `sparse-${gib}g.dmp`);
 if (!given) execFileSync(path.join(root, 'build/tests/make-fixtures'), ['--sparse-bitmap', dumpFile, String(gib)]);
-writeFileSync(path.join(work, 'index.html'), `<!doctype html><meta charset="utf-8"><input type="file" id="file">
-<script type="module">import * as kdmp from '/pkg/index.js'; window.kdmp = kdmp; document.body.dataset.ready = 'true';</script>`);
-
-const server = await serveStatic(work, { mounts: { '/pkg/': pkg } });
-const browser = await launchChromium();
+const { server, browser, page } = await openPackagePage(work, ['file']);
 try {
-  const page = await browser.newPage();
-  await page.goto(server.url);
-  await page.waitForSelector('body[data-ready="true"]');
   await page.locator('#file').setInputFiles(dumpFile);
   const figures = await page.evaluate(async ({ searchMib }) => {
     /** @type {any} */

@@ -14,8 +14,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { launchChromium } from './chromium.mjs';
-import { serveStatic } from './static-server.mjs';
+import { openPackagePage } from './package-page.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
@@ -30,15 +29,8 @@ const pkg = path.join(root, 'build/npm');
 const work = mkdtempSync(path.join(tmpdir(), 'kdmpview-symbench-'));
 const dumpFile = path.join(work, 'bigdrv.dmp');
 execFileSync(path.join(root, 'build/tests/make-fixtures'), ['--image-dump', dumpFile, imageFile, pdbFile]);
-writeFileSync(path.join(work, 'index.html'), `<!doctype html><meta charset="utf-8"><input type="file" id="dump"><input type="file" id="pdb">
-<script type="module">import * as kdmp from '/pkg/index.js'; window.kdmp = kdmp; document.body.dataset.ready = 'true';</script>`);
-
-const server = await serveStatic(work, { mounts: { '/pkg/': pkg } });
-const browser = await launchChromium();
+const { server, browser, page } = await openPackagePage(work, ['dump', 'pdb']);
 try {
-  const page = await browser.newPage();
-  await page.goto(server.url);
-  await page.waitForSelector('body[data-ready="true"]');
   await page.locator('#dump').setInputFiles(dumpFile);
   await page.locator('#pdb').setInputFiles(pdbFile);
   const figures = await page.evaluate(async ({ lookups }) => {
