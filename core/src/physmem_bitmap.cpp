@@ -5,6 +5,7 @@
 #include <bit>
 
 #include "kdmp/le.hpp"
+#include "kdmp/popcount.hpp"
 #include "physmem_layouts.hpp"
 
 namespace kdmp {
@@ -13,24 +14,30 @@ PageBitmap::PageBitmap(std::vector<uint64_t> words, uint64_t bit_count) : words_
   words_.resize((bits_ + 63) / 64);
   if (bits_ % 64 != 0) words_.back() &= (uint64_t{1} << (bits_ % 64)) - 1;  // bits past the end are no pages
   constexpr size_t kWordsPerBlock = kBlockBits / 64;
-  block_rank_.resize(words_.size() / kWordsPerBlock + 1);
+  // One entry past the last block, so that rank(bit_count) has a block to read when bit_count is a multiple of 512.
+  directory_.resize(words_.size() / kWordsPerBlock + 1);
   uint64_t total = 0;
-  for (size_t w = 0; w < words_.size(); ++w) {
-    if (w % kWordsPerBlock == 0) block_rank_[w / kWordsPerBlock] = total;
-    total += static_cast<uint64_t>(std::popcount(words_[w]));
+  for (size_t block = 0; block < directory_.size(); ++block) {
+    BlockRank& entry = directory_[block];
+    entry.before = total;
+    uint64_t in_block = 0;
+    for (size_t k = 0; k < kWordsPerBlock; ++k) {
+      const size_t w = block * kWordsPerBlock + k;
+      if (k != 0) entry.within |= in_block << (9 * (k - 1));
+      if (w < words_.size()) in_block += popcount64(words_[w]);
+    }
+    total += in_block;
   }
-  if (words_.size() % kWordsPerBlock == 0) block_rank_.back() = total;
   set_ = total;
 }
 
 uint64_t PageBitmap::rank(uint64_t bit) const {
   bit = std::min(bit, bits_);
-  const uint64_t word = bit / 64;
-  uint64_t r = block_rank_[bit / kBlockBits];
-  for (uint64_t w = bit / kBlockBits * (kBlockBits / 64); w < word; ++w) {
-    r += static_cast<uint64_t>(std::popcount(words_[w]));
-  }
-  if (bit % 64 != 0) r += static_cast<uint64_t>(std::popcount(words_[word] & ((uint64_t{1} << (bit % 64)) - 1)));
+  const BlockRank& entry = directory_[bit / kBlockBits];
+  const uint64_t k = bit / 64 % (kBlockBits / 64);
+  uint64_t r = entry.before;
+  if (k != 0) r += entry.within >> (9 * (k - 1)) & 0x1ff;
+  if (bit % 64 != 0) r += popcount64(words_[bit / 64] & ((uint64_t{1} << (bit % 64)) - 1));
   return r;
 }
 

@@ -237,5 +237,5 @@ TEST_CASE("the sparse bitmap dump: every page present, page data a hole") {
   CHECK(file_offset_of_page(*dump, 0x3ffff) == 0xb000 + 0x3ffffull * 0x1000);
   CHECK(u64_at(*dump, 0x3ffff000) == 0);  // the hole reads as zeros
   CHECK_FALSE(file_offset_of_page(*dump, 0x40000));
-  CHECK(dump->physical_index().index_memory_bytes() < 40 * 1024);
+  CHECK(dump->physical_index().index_memory_bytes() < 42 * 1024);  // 32 KiB of bitmap + its rank9 directory (25%)
 }
