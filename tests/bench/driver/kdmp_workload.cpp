@@ -91,6 +91,22 @@ int main(int argc, char** argv) {
       if (argc < 5) return fail("rand needs REGION_SIZE");
       const uint64_t size = std::strtoull(argv[4], nullptr, 0);
       uint64_t s = 11;  // xorshift64, as in the peers' drivers
+      const char* passes_env = std::getenv("KDMP_RAND_PASSES");
+      const int passes = passes_env ? std::atoi(passes_env) : 1;
+      for (int pass = 1; pass < passes; ++pass) {  // earlier passes of the same addresses: mapping populated
+        const auto t = std::chrono::steady_clock::now();
+        const double c = cpu_seconds();
+        uint64_t x = 11, hh = 0;
+        for (int i = 0; i < 200000; ++i) {
+          x ^= x << 13;
+          x ^= x >> 7;
+          x ^= x << 17;
+          auto v = kdmp::read_pointer(**vm, va + (x % size & ~uint64_t{7}), 8);
+          if (v.ok()) hh += *v;
+        }
+        std::printf("pass %d %llx wall_s %.3f cpu_s %.3f\n", pass, static_cast<unsigned long long>(hh),
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count(), cpu_seconds() - c);
+      }
       for (int i = 0; i < 200000; ++i) {
         s ^= s << 13;
         s ^= s >> 7;
