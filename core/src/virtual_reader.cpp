@@ -6,11 +6,14 @@
 namespace kdmp {
 
 VirtualReader::VirtualReader(PhysicalReader& phys, PagingMode mode, uint64_t dtb)
-    : phys_(phys), mode_(mode), dtb_(dtb) {}
+    : phys_(phys), mode_(mode), dtb_(dtb) {
+  if (mode_ == PagingMode::X64) tables_.resize(kTableSlots);
+}
 
 void VirtualReader::clear_cache() {
   std::fill(small_.begin(), small_.end(), Slot{});
   std::fill(large_.begin(), large_.end(), Slot{});
+  std::fill(tables_.begin(), tables_.end(), TableSlot{});
 }
 
 bool VirtualReader::lookup(uint64_t va, Translation& out) {
@@ -53,6 +56,24 @@ Result<Translation> VirtualReader::translate(Gva va) {
   Translation t;
   if (lookup(va.value, t)) return t;
   ++stats_.misses;
+  if (!tables_.empty()) {
+    // Only canonical addresses are ever remembered, so a hit is one.
+    TableSlot& slot = tables_[(va.value >> 21) % kTableSlots];
+    if (slot.key == va.value >> 21) {
+      auto walked = translate_x64_in_table(phys_, slot.table, va);
+      if (walked.ok()) remember(va.value, *walked);
+      return walked;
+    }
+    X64PageTable reached;
+    reached.table = Gpa(kEmpty);
+    auto walked = translate_x64(phys_, dtb_, va, &reached);
+    if (reached.table.value != kEmpty) {
+      slot.key = va.value >> 21;
+      slot.table = reached;
+    }
+    if (walked.ok()) remember(va.value, *walked);
+    return walked;
+  }
   auto walked = kdmp::translate(phys_, mode_, dtb_, va);
   if (walked.ok()) remember(va.value, *walked);
   return walked;

@@ -357,3 +357,61 @@ TEST_CASE("ARM sections and 64 KiB pages are cached without answering for their 
     CHECK(t->gpa == Gpa(0x01212345));
   }
 }
+
+namespace {
+
+// Counts the entry and data reads a walk makes.
+struct CountingReader final : PhysicalReader {
+  explicit CountingReader(PhysicalReader& inner) : inner(inner) {}
+  Status read_physical_exact(Gpa gpa, std::span<uint8_t> out) override {
+    ++reads;
+    return inner.read_physical_exact(gpa, out);
+  }
+  PhysicalReader& inner;
+  int reads = 0;
+};
+
+}  // namespace
+
+TEST_CASE("x64: a page missing from the translation slots costs one PTE read from its remembered page table") {
+  PagingFixture f(PagingMode::X64);
+  const uint64_t frame = 0xfffff803'12600000;  // one 2 MiB virtual frame: one page table
+  for (uint64_t i = 0; i < 512; ++i) {
+    if (i == 7 || i == 9) continue;
+    f.tables.map(frame + i * 0x1000, 0x20000000 + (i * 37 % 512) * 0x1000, 0x1000, {.writable = i % 2 == 0});
+  }
+  f.tables.map_transition(frame + 9 * 0x1000, 0x0c0de000, 6);  // page 7 stays not present
+  CountingReader counting(f.reader);
+  VirtualReader vr(counting, PagingMode::X64, f.tables.dtb());
+  REQUIRE(vr.translate(Gva(frame)).ok());
+  CHECK(counting.reads == 4);  // PML4E, PDPTE, PDE, PTE
+  for (uint64_t i = 1; i < 512; ++i) {
+    INFO("page " << i);
+    const Gva va(frame + i * 0x1000 + 0x18);
+    const int before = counting.reads;
+    auto cached = vr.translate(va);
+    CHECK(counting.reads - before == 1);
+    auto direct = translate(f.reader, PagingMode::X64, f.tables.dtb(), va);
+    REQUIRE(cached.ok() == direct.ok());
+    if (cached.ok()) {
+      CHECK(*cached == *direct);
+    } else {
+      CHECK(cached.error().code == direct.error().code);
+      CHECK(cached.error().message == direct.error().message);
+    }
+  }
+  CHECK_FALSE(vr.translate(Gva(frame + 7 * 0x1000)).ok());
+  CHECK(vr.translate(Gva(frame + 9 * 0x1000))->transition);
+
+  SECTION("a frame that takes the same table slot replaces it; the first frame then walks all four levels again") {
+    // 1024 frames on, and 2^19 pages on: the same table slot and the same translation slot as page 0 of `frame`.
+    const uint64_t other = frame + VirtualReader::kTableSlots * 0x200000;
+    f.tables.map(other, 0x0711d000, 0x1000);
+    int before = counting.reads;
+    CHECK(vr.translate(Gva(other))->gpa == Gpa(0x0711d000));
+    CHECK(counting.reads - before == 4);
+    before = counting.reads;
+    CHECK(vr.translate(Gva(frame + 0x18))->gpa == Gpa(0x20000018));
+    CHECK(counting.reads - before == 4);
+  }
+}

@@ -53,7 +53,15 @@ struct Translation {
 // dtb: the DirectoryTableBase of the dump (CR3 or TTBR, flag and PCID/ASID bits included; each walker masks them).
 Result<Translation> translate(PhysicalReader& phys, PagingMode mode, uint64_t dtb, Gva va);
 
-Result<Translation> translate_x64(PhysicalReader& phys, uint64_t cr3, Gva va);
+// x64 walks can resume at the last level: `reached` (when given) receives the page table a walk read its PTE from
+// and the permissions the three levels above allowed, and translate_x64_in_table reads only that PTE. A cache of
+// page tables by 2 MiB of virtual memory (VirtualReader) thus turns a four-entry walk into one.
+struct X64PageTable {
+  Gpa table;
+  bool writable = true, user = true, nx = false;
+};
+Result<Translation> translate_x64(PhysicalReader& phys, uint64_t cr3, Gva va, X64PageTable* reached = nullptr);
+Result<Translation> translate_x64_in_table(PhysicalReader& phys, const X64PageTable& page_table, Gva va);
 Result<Translation> translate_arm64(PhysicalReader& phys, uint64_t ttbr, Gva va);
 Result<Translation> translate_x86_pae(PhysicalReader& phys, uint64_t cr3, Gva va);
 Result<Translation> translate_x86(PhysicalReader& phys, uint64_t cr3, Gva va);

@@ -51,6 +51,9 @@ class VirtualReader final : public VirtualMemory {
   // least 2 MiB and aligned, so one 2 MiB frame never spans two of them). 16 MiB of 4 KiB pages stay translated.
   static constexpr size_t kSmallSlots = 4096;
   static constexpr size_t kLargeSlots = 64;
+  // x64: the page table of each 2 MiB virtual frame walked lately, so that a 4 KiB page missing from the slots
+  // above costs one PTE read instead of four entries (random reads over 2 GiB stay one entry away).
+  static constexpr size_t kTableSlots = 1024;
 
  private:
   static constexpr uint64_t kEmpty = ~uint64_t{0};  // no virtual page or frame number is all ones
@@ -72,6 +75,11 @@ class VirtualReader final : public VirtualMemory {
   uint64_t dtb_;
   std::vector<Slot> small_ = std::vector<Slot>(kSmallSlots);  // on the heap: 160 KiB
   std::vector<Slot> large_ = std::vector<Slot>(kLargeSlots);
+  struct TableSlot {
+    uint64_t key = kEmpty;  // va >> 21
+    X64PageTable table;
+  };
+  std::vector<TableSlot> tables_;  // x64 only: kTableSlots entries, 24 KiB
   TranslationCacheStats stats_;
 };
 
