@@ -5,6 +5,9 @@ import type { JsByteSource } from './kdmpview';
 export class NodeFileSource implements JsByteSource {
   readonly size: number;
   lastError?: string;
+  // A pread costs a syscall plus its bytes: random misses read one 4 KiB page, not the 64 KiB a Blob read wants
+  // (sequential virtual reads of the dense dump's scattered pages: 70 MB/s with 4 KiB blocks, 19 MB/s with 64 KiB).
+  readonly blockSize = 4096;
   private fd: number | undefined;
 
   constructor(path: string) {
