@@ -36,6 +36,30 @@ export interface BytesReply {
   bytes: Uint8Array;
 }
 
+/** Many reads of physical or virtual memory at once (the core plans them into few, large file reads). The typed
+ *  arrays are transferred, not copied. At most MAX_BATCH_READS reads and MAX_BATCH_BYTES bytes in all. */
+export interface BatchBody {
+  space: 'physical' | 'virtual';
+  addresses: BigUint64Array;
+  /** As many as addresses. */
+  lengths: Uint32Array;
+  /** Virtual reads: the page tables to walk; default the header's DirectoryTableBase. */
+  dtb?: Hex;
+}
+
+/** A batch's answer: every read's bytes one after another (read i's start at the sum of the lengths before it; bytes
+ *  a read did not get are 0), `done[i]` the bytes read i got, `stops[i]` 0 when it got them all or else the index in
+ *  `codes` of the error code that stopped it ("page-not-in-dump", "not-present", ...; codes[0] is ""). */
+export interface BatchReply {
+  bytes: Uint8Array;
+  done: Uint32Array;
+  stops: Uint8Array;
+  codes: string[];
+}
+
+export const MAX_BATCH_READS = 1 << 18;
+export const MAX_BATCH_BYTES = 16 * 1024 * 1024;
+
 export type SearchSpace = 'file' | 'physical' | 'virtual';
 
 export interface SearchBody {
@@ -105,6 +129,8 @@ export interface Requests {
   readPhysical: { body: { address: Hex; length: number }; reply: BytesReply };
   /** Virtual memory; shorter at the first byte that cannot be read. */
   readVirtual: { body: { address: Hex; length: number; dtb?: Hex }; reply: BytesReply };
+  /** Many physical or virtual reads at once. */
+  readBatch: { body: BatchBody; reply: BatchReply };
   /** The page-table walk of one virtual address. */
   translate: { body: { address: Hex; dtb?: Hex }; reply: TranslationValue };
   /** The memory map. */
