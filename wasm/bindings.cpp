@@ -290,18 +290,12 @@ class DumpHandle {
     if (!dtb.isUndefined() && !(table = parse_hex(dtb))) return invalid(std::string("the dtb") + kHexExpected);
     auto memory = address_space(table);
     if (!memory.ok()) return failure(memory.error());
-    return batch(addresses, lengths, [&](auto reads, auto out, auto status) {
-      return kdmp::read_virtual_batch(dump_, **memory, reads, out, status);
-    });
+    return batch(addresses, lengths, *memory);
   }
   val readVirtualBatchDefault(val addresses, val lengths) {
     return readVirtualBatch(std::move(addresses), std::move(lengths), val::undefined());
   }
-  val readPhysicalBatch(val addresses, val lengths) {
-    return batch(addresses, lengths, [&](auto reads, auto out, auto status) {
-      return kdmp::read_physical_batch(dump_, reads, out, status);
-    });
-  }
+  val readPhysicalBatch(val addresses, val lengths) { return batch(addresses, lengths, nullptr); }
 
   // { ok: true, gpa, pageSize, pageBase, writable, user, executable, transition } or { ok: false, error }: the
   // page-table walk of `address` (x64, ARM64, x86 PAE and non-PAE). A triage dump has no page tables: unsupported.
@@ -461,9 +455,9 @@ class DumpHandle {
   }
 
  private:
-  // The typed arrays of a batch copied into the heap, the batch run by `read`, its results copied out.
-  template <class ReadBatch>
-  val batch(const val& addresses, const val& lengths, ReadBatch read) {
+  // The typed arrays of a batch copied into the heap, the batch run (through `space`, or physical memory when it is
+  // null), its results copied out.
+  val batch(const val& addresses, const val& lengths, kdmp::VirtualMemory* space) {
     if (!addresses.instanceof(val::global("BigUint64Array")) || !lengths.instanceof(val::global("Uint32Array"))) {
       return invalid("a batch is a BigUint64Array of addresses and a Uint32Array of lengths");
     }
@@ -476,21 +470,24 @@ class DumpHandle {
       return invalid("a batch holds at most " + std::to_string(kdmp::kBatchMaxReads) + " reads, not " +
                      std::to_string(n));
     }
-    // Both arrays copied in one typed-array set each (the addresses as pairs of 32-bit halves: wasm is little-endian).
-    std::vector<uint64_t> address_values(n);
-    std::vector<uint32_t> length_values(n);
     const val u32 = val::global("Uint32Array");
-    val(emscripten::typed_memory_view(2 * n, reinterpret_cast<uint32_t*>(address_values.data())))
-        .call<void>("set", u32.new_(addresses["buffer"], addresses["byteOffset"], 2 * n));
-    val(emscripten::typed_memory_view(n, length_values.data())).call<void>("set", lengths);
     std::vector<kdmp::BatchRead> reads(n);
-    for (size_t i = 0; i < n; ++i) reads[i] = {address_values[i], length_values[i]};
+    {
+      // Both arrays copied in one typed-array set each (the addresses as pairs of 32-bit halves: wasm is
+      // little-endian), and freed before the batch runs: the heap never shrinks, so its peak is what counts.
+      std::vector<uint64_t> address_values(n);
+      std::vector<uint32_t> length_values(n);
+      val(emscripten::typed_memory_view(2 * n, reinterpret_cast<uint32_t*>(address_values.data())))
+          .call<void>("set", u32.new_(addresses["buffer"], addresses["byteOffset"], 2 * n));
+      val(emscripten::typed_memory_view(n, length_values.data())).call<void>("set", lengths);
+      for (size_t i = 0; i < n; ++i) reads[i] = {address_values[i], length_values[i]};
+    }
     auto total = kdmp::batch_bytes(reads);
     if (!total.ok()) return failure(total.error());
     std::vector<uint8_t> out(*total);
     std::vector<kdmp::BatchReadStatus> status(n);
-    auto st = read(std::span<const kdmp::BatchRead>(reads), std::span<uint8_t>(out),
-                   std::span<kdmp::BatchReadStatus>(status));
+    auto st = space ? kdmp::read_virtual_batch(dump_, *space, reads, out, status)
+                    : kdmp::read_physical_batch(dump_, reads, out, status);
     if (!st.ok()) return failure(st.error());
     // Bytes past each read's `done` are zero, whatever the planner left there.
     std::vector<uint32_t> done(n);
