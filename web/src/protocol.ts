@@ -3,7 +3,7 @@
 // { inReplyTo, ok: false, error }. A long request (search) may first send progress messages
 // { inReplyTo, progress: { done, total } }. A `cancel` request names the id of the search to stop.
 // Addresses, offsets and 64-bit values travel as lowercase "0x..." strings, as in the summary JSON; byte counts that
-// stay small are numbers. Adding a conversation = adding a row to `Requests` and a case to the worker's session.
+// stay small are numbers. A batch of reads is the exception: its addresses and lengths travel as typed arrays. Adding a conversation = adding a row to `Requests` and a case to the worker's session.
 import type { FileRegion, HeaderField, PhysicalRangeValue, TranslationValue, VirtualMemoryMode, VirtualRegion } from '@wasm/kdmpview';
 import type { Hex, Summary } from './summary';
 
