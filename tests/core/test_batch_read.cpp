@@ -219,7 +219,8 @@ TEST_CASE("a virtual batch equals the same reads one by one: 4 KiB and 2 MiB pag
         // The reads met every kind of stop.
         for (ErrorCode code : {ErrorCode::NotPresent, ErrorCode::PageNotInDump, ErrorCode::PageTablePageMissing,
                                ErrorCode::InvalidArgument}) {
-          CHECK(std::any_of(e.status.begin(), e.status.end(), [&](const BatchReadStatus& s) { return s.stop == code; }));
+          CHECK(std::any_of(e.status.begin(), e.status.end(),
+                            [&](const BatchReadStatus& s) { return s.stop == code; }));
         }
 
         Opened batched = open_counted(bytes, viewable);
@@ -402,7 +403,9 @@ TEST_CASE("a virtual batch walks the page tables in address order: each table pa
   // Round-robin over the regions: made one by one, every read would need another table than the one before.
   std::vector<BatchRead> reads;
   for (uint64_t page = 0; page < 10; ++page) {
-    for (uint64_t region = 0; region < 32; ++region) reads.push_back({kBase + region * 0x200000 + page * 0x1000 + 0x18, 8});
+    for (uint64_t region = 0; region < 32; ++region) {
+      reads.push_back({kBase + region * 0x200000 + page * 0x1000 + 0x18, 8});
+    }
   }
   counted->sizes.clear();
   Batch b = virtual_batch(*dump, **vm, reads);
