@@ -2,9 +2,9 @@
 // every .pdata entry is unwound, from inside the prologue and from the function's last byte, an epilogue). Opens it through MemorySource (with a tiny block cache, so eviction
 // runs too), then reads physical memory the ways the viewer does, checks batched physical and virtual reads (through
 // a second, unviewable source, so the planner runs) against the same reads one by one, and renders the summary.
-// Besides the sanitizers' checks it traps on broken invariants of the physical index: ranges that disagree with the page count or the
-// lookup, reads that return more than asked, an exact read that fails where a plain read of the same bytes worked,
-// and bytes that differ from the file at physical_to_file.
+// Besides the sanitizers' checks it traps on broken invariants of the physical index: ranges that disagree with the
+// page count or the lookup, reads that return more than asked, an exact read that fails where a plain read of the
+// same bytes worked, and bytes that differ from the file at physical_to_file.
 #include <algorithm>
 #include <array>
 #include <cstdint>
