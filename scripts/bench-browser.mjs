@@ -7,7 +7,9 @@
 //     pages; $KDMP_DENSE_DUMP or /tmp/kdmpview-dense-4g.dmp, kept between runs): what a FileReaderSync read costs by
 //     size, random and sequential (the figures behind the block cache's 64 KiB blocks and 4 MiB read-ahead); a
 //     plain read loop over the File in the worker; search over the file and over physical memory (same bytes);
-//     random 8-byte virtual reads through the API, over the whole 1 GiB region and over a 1 MiB window
+//     random 8-byte virtual reads through the API, over the whole 1 GiB region and over a 1 MiB window, one read per
+//     request (64 in flight) and as batches (readVirtualBatch: 200,000 reads in one batch over 1 MiB, 64 MiB and
+//     1 GiB, and in batches of 20,000 over 1 GiB)
 //   - the viewer (dist/): the same dump picked in the page until its first screen shows (the page's own
 //     performance marks, from the file input's change to the crash panel on screen), and hex-view scroll steps
 //     (a wheel event until the rows are laid out), over physical memory and over the file
@@ -309,9 +311,29 @@ async function benchDense(browser, url, file, searchMib) {
       await randomReads(1n << 20n, 2000);  // warm the 1 MiB window
       const randomWindowPerSecond = await randomReads(1n << 20n, 20000);
       const randomRegionPerSecond = await randomReads(1n << 30n, 2000);
+      // The same 8-byte reads as batches (readVirtualBatch): `count` reads in batches of `size`, one after another.
+      const batchReads = async (/** @type {bigint} */ span, /** @type {number} */ count, /** @type {number} */ size) => {
+        let seed = 13n;
+        const next = () => (seed = (seed * 6364136223846793005n + 1442695040888963407n) & 0xffffffffffffffffn);
+        const addresses = BigUint64Array.from({ length: count }, () => region + ((next() >> 11n) % span & ~7n));
+        let whole = 0;
+        const t = performance.now();
+        for (let i = 0; i < count; i += size) {
+          const result = await dump.readVirtualBatch(addresses.subarray(i, i + size), 8);
+          for (const e of result.errors) if (e === null) ++whole;
+        }
+        const seconds = (performance.now() - t) / 1000;
+        return { span: Number(span), count, batch: size, perSecond: count / seconds, seconds, whole };
+      };
+      const batches = [
+        await batchReads(1n << 20n, 200000, 200000),
+        await batchReads(64n << 20n, 200000, 200000),
+        await batchReads(1n << 30n, 200000, 200000),
+        await batchReads(1n << 30n, 200000, 20000),
+      ];
       const heap = (await dump.stats()).wasmHeapBytes;
       await dump.close();
-      return { ...raw, fileSearchMBps, physicalSearchMBps, randomWindowPerSecond, randomRegionPerSecond, heap };
+      return { ...raw, fileSearchMBps, physicalSearchMBps, randomWindowPerSecond, randomRegionPerSecond, batches, heap };
     }, { searchMib, probe: fileProbeWorker() });
   } finally {
     await page.close();
@@ -324,7 +346,7 @@ function denseText(d) {
   return `  dense 4 GiB dump: File read cost (random/sequential)  ${costs}
   dense (best of 3 rounds): plain 4 MiB read loop  ${round(d.plainReadMBps)} MB/s;  search the file ${round(d.fileSearchMBps)} MB/s;  search physical memory ${round(d.physicalSearchMBps)} MB/s
   dense: random 8-byte virtual reads  ${Math.round(d.randomWindowPerSecond)}/s over 1 MiB, ${Math.round(d.randomRegionPerSecond)}/s over 1 GiB;  wasm heap ${(d.heap / 2 ** 20).toFixed(1)} MiB
-`;
+${d.batches.map((/** @type {any} */ b) => `  dense: ${b.count} random 8-byte virtual reads in batches of ${b.batch} over ${b.span / 2 ** 20} MiB  ${Math.round(b.perSecond)}/s (${round(b.seconds)} s, ${b.whole} read whole)\n`).join('')}`;
 }
 
 function round(/** @type {number} */ v) {

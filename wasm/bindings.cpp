@@ -14,6 +14,7 @@
 #include <span>
 #include <vector>
 
+#include "kdmp/batch_read.hpp"
 #include "kdmp/dump.hpp"
 #include "kdmp/file_layout.hpp"
 #include "kdmp/analysis.hpp"
@@ -110,7 +111,8 @@ val bytes_result(Buffer& buffer, size_t n) {
 // must not throw: an exception would unwind through C++ frames). The source may say why in `lastError`.
 class JsByteSource final : public kdmp::ByteSource {
  public:
-  // The source may say how it likes to be read (blockSize, readAhead); kdmp::ReadHint's defaults otherwise.
+  // The source may say how it likes to be read (blockSize, readAhead, coalesceGap); kdmp::ReadHint's defaults
+  // otherwise.
   JsByteSource(val source, uint64_t size) : source_(std::move(source)), size_(size) {
     const val block = source_["blockSize"];
     const val ahead = source_["readAhead"];
@@ -119,6 +121,10 @@ class JsByteSource final : public kdmp::ByteSource {
     }
     if (ahead.isNumber() && is_offset(ahead.as<double>()) && ahead.as<double>() <= 64.0 * 1024 * 1024) {
       hint_.read_ahead = static_cast<size_t>(ahead.as<double>());
+    }
+    const val gap = source_["coalesceGap"];
+    if (gap.isNumber() && is_offset(gap.as<double>()) && gap.as<double>() <= 64.0 * 1024 * 1024) {
+      hint_.coalesce_gap = static_cast<size_t>(gap.as<double>());
     }
   }
   uint64_t size() const override { return size_; }
@@ -273,6 +279,23 @@ class DumpHandle {
     return bytes_result(buffer, static_cast<size_t>(readable));
   }
   val readVirtualDefault(val address, double length) { return readVirtual(std::move(address), length, val::undefined()); }
+
+  // Many reads at once (kdmp::read_virtual_batch): `addresses` a BigUint64Array, `lengths` a Uint32Array of the same
+  // length. { ok: true, bytes, done, stops, codes }: every read's bytes one after another (read i's at the sum of
+  // the lengths before it; bytes it did not get are 0), done[i] the bytes read i got, stops[i] 0 when it got them
+  // all or else 1 + why it stopped (codes[stops[i]] names the error code). { ok: false } only for bad arguments or
+  // a batch over the bounds (2^18 reads, 16 MiB).
+  val readVirtualBatch(val addresses, val lengths, val dtb) {
+    std::optional<uint64_t> table;
+    if (!dtb.isUndefined() && !(table = parse_hex(dtb))) return invalid(std::string("the dtb") + kHexExpected);
+    auto memory = address_space(table);
+    if (!memory.ok()) return failure(memory.error());
+    return batch(addresses, lengths, *memory);
+  }
+  val readVirtualBatchDefault(val addresses, val lengths) {
+    return readVirtualBatch(std::move(addresses), std::move(lengths), val::undefined());
+  }
+  val readPhysicalBatch(val addresses, val lengths) { return batch(addresses, lengths, nullptr); }
 
   // { ok: true, gpa, pageSize, pageBase, writable, user, executable, transition } or { ok: false, error }: the
   // page-table walk of `address` (x64, ARM64, x86 PAE and non-PAE). A triage dump has no page tables: unsupported.
@@ -432,6 +455,63 @@ class DumpHandle {
   }
 
  private:
+  // The typed arrays of a batch copied into the heap, the batch run (through `space`, or physical memory when it is
+  // null), its results copied out.
+  val batch(const val& addresses, const val& lengths, kdmp::VirtualMemory* space) {
+    if (!addresses.instanceof(val::global("BigUint64Array")) || !lengths.instanceof(val::global("Uint32Array"))) {
+      return invalid("a batch is a BigUint64Array of addresses and a Uint32Array of lengths");
+    }
+    const size_t n = addresses["length"].as<size_t>();
+    if (lengths["length"].as<size_t>() != n) {
+      return invalid("a batch has as many lengths as addresses: " + std::to_string(n) + " addresses, " +
+                     std::to_string(lengths["length"].as<size_t>()) + " lengths");
+    }
+    if (n > kdmp::kBatchMaxReads) {
+      return invalid("a batch holds at most " + std::to_string(kdmp::kBatchMaxReads) + " reads, not " +
+                     std::to_string(n));
+    }
+    const val u32 = val::global("Uint32Array");
+    std::vector<kdmp::BatchRead> reads(n);
+    {
+      // Both arrays copied in one typed-array set each (the addresses as pairs of 32-bit halves: wasm is
+      // little-endian), and freed before the batch runs: the heap never shrinks, so its peak is what counts.
+      std::vector<uint64_t> address_values(n);
+      std::vector<uint32_t> length_values(n);
+      val(emscripten::typed_memory_view(2 * n, reinterpret_cast<uint32_t*>(address_values.data())))
+          .call<void>("set", u32.new_(addresses["buffer"], addresses["byteOffset"], 2 * n));
+      val(emscripten::typed_memory_view(n, length_values.data())).call<void>("set", lengths);
+      for (size_t i = 0; i < n; ++i) reads[i] = {address_values[i], length_values[i]};
+    }
+    auto total = kdmp::batch_bytes(reads);
+    if (!total.ok()) return failure(total.error());
+    std::vector<uint8_t> out(*total);
+    std::vector<kdmp::BatchReadStatus> status(n);
+    auto st = space ? kdmp::read_virtual_batch(dump_, *space, reads, out, status)
+                    : kdmp::read_physical_batch(dump_, reads, out, status);
+    if (!st.ok()) return failure(st.error());
+    // Bytes past each read's `done` are zero, whatever the planner left there.
+    std::vector<uint32_t> done(n);
+    std::vector<uint8_t> stops(n);
+    size_t offset = 0;
+    for (size_t i = 0; i < n; ++i) {
+      done[i] = status[i].done;
+      stops[i] = status[i].stop ? static_cast<uint8_t>(1 + static_cast<int>(*status[i].stop)) : 0;
+      std::fill(out.begin() + offset + status[i].done, out.begin() + offset + reads[i].length, 0);
+      offset += reads[i].length;
+    }
+    val result = success();
+    result.set("bytes", val::global("Uint8Array").new_(emscripten::typed_memory_view(out.size(), out.data())));
+    result.set("done", u32.new_(emscripten::typed_memory_view(n, done.data())));
+    result.set("stops", val::global("Uint8Array").new_(emscripten::typed_memory_view(n, stops.data())));
+    val codes = val::array();
+    codes.call<void>("push", std::string());
+    for (int c = 0; c <= static_cast<int>(kdmp::ErrorCode::InvalidArgument); ++c) {  // the last code
+      codes.call<void>("push", std::string(kdmp::error_code_name(static_cast<kdmp::ErrorCode>(c))));
+    }
+    result.set("codes", codes);
+    return result;
+  }
+
   // One VirtualMemory per DirectoryTableBase, kept so its translation cache outlives a call. The Dump does not
   // move (this handle lives on the heap), as virtual_memory() requires.
   kdmp::Result<kdmp::VirtualMemory*> address_space(std::optional<uint64_t> dtb) {
@@ -491,6 +571,9 @@ EMSCRIPTEN_BINDINGS(kdmpview) {
       .function("readPhysical", &DumpHandle::readPhysical)
       .function("readVirtual", &DumpHandle::readVirtual)
       .function("readVirtual", &DumpHandle::readVirtualDefault)
+      .function("readPhysicalBatch", &DumpHandle::readPhysicalBatch)
+      .function("readVirtualBatch", &DumpHandle::readVirtualBatch)
+      .function("readVirtualBatch", &DumpHandle::readVirtualBatchDefault)
       .function("translate", &DumpHandle::translate)
       .function("translate", &DumpHandle::translateDefault)
       .function("virtualMemoryInfo", &DumpHandle::virtualMemoryInfo)

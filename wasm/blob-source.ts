@@ -13,6 +13,9 @@ export class BlobSource implements JsByteSource {
   readonly size: number;
   readonly blockSize = 64 * 1024;
   readonly readAhead = 4 * 1024 * 1024;
+  /** Batched reads: a call costs ~1 ms and 4 MiB reads stream at ~230 MB/s (18 ms), so reading through a gap of up
+   *  to 256 KiB costs about what another call would. */
+  readonly coalesceGap = 256 * 1024;
   lastError?: string;
   private readonly reader = new FileReaderSync();
 

@@ -12,6 +12,9 @@ export interface JsByteSource {
    *  the most a run of sequential misses reads ahead in one call (default 4 MiB; 0: never). */
   readonly blockSize?: number;
   readonly readAhead?: number;
+  /** For batched reads: two wanted stretches of the file at most this many bytes apart are read in one call, the
+   *  gap included (a call's fixed cost times the source's bandwidth; default 64 KiB). */
+  readonly coalesceGap?: number;
 }
 
 /** kdmp::error_code_name values. */
@@ -36,6 +39,14 @@ export type HexString = `0x${string}`;
 export type Failure = { ok: false; error: KdmpError };
 export type OpenResult = { ok: true; dump: DumpHandle } | Failure;
 export type ReadResult = { ok: true; bytes: Uint8Array } | Failure;
+
+/** Many reads at once (kdmp::read_virtual_batch / read_physical_batch). `bytes` holds every read's bytes one after
+ *  another (read i's start at the sum of the lengths before it; bytes a read did not get are 0); `done[i]` is how
+ *  many read i got from its start; `stops[i]` is 0 when it got them all, else the index in `codes` of why it
+ *  stopped (codes[0] is ""). */
+export type BatchResult =
+  | { ok: true; bytes: Uint8Array; done: Uint32Array; stops: Uint8Array; codes: ('' | ErrorCode)[] }
+  | Failure;
 
 /** A page-table walk (kdmp::Translation). */
 export interface TranslationValue {
@@ -115,6 +126,10 @@ export interface DumpHandle {
   /** Virtual memory through the page tables of `dtb` (default: the header's), or a triage dump's saved regions.
    *  Shorter at the first byte that cannot be read; an error when the first one cannot. */
   readVirtual(address: string, length: number, dtb?: string): ReadResult;
+  /** Many physical reads at once: as many lengths as addresses, at most 2^18 reads and 16 MiB in all. */
+  readPhysicalBatch(addresses: BigUint64Array, lengths: Uint32Array): BatchResult;
+  /** Many virtual reads at once (through `dtb`'s page tables, as readVirtual): the same bounds. */
+  readVirtualBatch(addresses: BigUint64Array, lengths: Uint32Array, dtb?: string): BatchResult;
   /** The page-table walk of `address`; unsupported for a triage dump. */
   translate(address: string, dtb?: string): TranslateResult;
   /** The default address space of readVirtual and translate. */

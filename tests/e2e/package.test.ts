@@ -1,5 +1,5 @@
 // The npm package (build/npm) in Chromium, hosted by a page the way a portal would host it (tests/e2e/host):
-// openDump over a File, bytes and an HTTP range URL, init() with moved files, search with progress and cancel,
+// openDump over a File, bytes and an HTTP range URL, init() with moved files, batched reads, search with progress and cancel,
 // and a sparse dump larger than 4 GiB picked through a file input.
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -96,6 +96,36 @@ describe('the package in a host page', () => {
       return { symbol: summary.culprit?.symbol, name, back: String(back), address: String(address) };
     });
     expect(result).toEqual({ symbol: 'symdrv!SymFaultingFunction+0x10', name: 'symdrv!SymFaultingFunction+0x10', back: result.address, address: result.address });
+  });
+
+  it('answers batches of reads from a Blob in the worker, as the reads one by one', async () => {
+    const result = await page.evaluate(async () => {
+      const blob = await (await fetch('/fixtures/sample.dmp')).blob();
+      const dump = await window.kdmp.openDump(blob);
+      const summary = await dump.summary();
+      // Each module's first bytes and a byte past its end, plus an address nothing maps.
+      const addresses = summary.modules.flatMap((m) => [BigInt(m.base), BigInt(m.base) + BigInt(m.size) - 4n]);
+      addresses.push(0x1000n);
+      const batch = await dump.readVirtualBatch(addresses, 8);
+      const single = await Promise.all(addresses.map((a) => dump.readVirtual(a, 8).then((b) => Array.from(b), (e: { code: string }) => e.code)));
+      const got = addresses.map((_, i) => (batch.lengths[i] === 0 ? batch.errors[i]
+        : Array.from(batch.bytes.subarray(batch.offsets[i], batch.offsets[i]! + batch.lengths[i]!))));
+      const gpas = BigUint64Array.from([0x100000n, 0x12aff8n, 0x7fff_fff8n]);  // stored: 0x100000-0x12afff, 0x400000-
+      const physical = await dump.readPhysicalBatch(gpas, Uint32Array.from([8, 16, 16]));
+      const physicalGot = Array.from(gpas, (_, i) => (physical.lengths[i] === 0 ? physical.errors[i]
+        : Array.from(physical.bytes.subarray(physical.offsets[i], physical.offsets[i]! + physical.lengths[i]!))));
+      const physicalSingle = await Promise.all([[0x100000n, 8], [0x12aff8n, 16], [0x7fff_fff8n, 16]].map(([a, n]) =>
+        dump.readPhysical(BigInt(a!), Number(n)).then((b) => Array.from(b), (e: { code: string }) => e.code)));
+      await dump.close();
+      return { got, single, count: addresses.length, gpas: gpas.length, physicalGot, physicalSingle };
+    });
+    expect(result.count).toBeGreaterThan(3);
+    expect(result.got).toEqual(result.single);
+    expect(result.got.filter((g) => Array.isArray(g) && g.length === 8).length).toBeGreaterThan(2);
+    expect(result.got.at(-1)).toBe('not-present');
+    expect(result.physicalSingle.map((r) => (Array.isArray(r) ? r.length : r))).toEqual([8, 8, 'page-not-in-dump']);
+    expect(result.gpas).toBe(3);  // the caller's array was not transferred away
+    expect(result.physicalGot).toEqual(result.physicalSingle);
   });
 
   it('says why a URL cannot be opened', async () => {

@@ -1,9 +1,10 @@
 // libFuzzer target: the input is a dump file (or a PDB, whose x86 frame data is read and run, or a PE image whose
 // every .pdata entry is unwound, from inside the prologue and from the function's last byte, an epilogue). Opens it through MemorySource (with a tiny block cache, so eviction
-// runs too), then reads physical memory the ways the viewer does and renders the summary. Besides the sanitizers'
-// checks it traps on broken invariants of the physical index: ranges that disagree with the page count or the
-// lookup, reads that return more than asked, an exact read that fails where a plain read of the same bytes worked,
-// and bytes that differ from the file at physical_to_file.
+// runs too), then reads physical memory the ways the viewer does, checks batched physical and virtual reads (through
+// a second, unviewable source, so the planner runs) against the same reads one by one, and renders the summary.
+// Besides the sanitizers' checks it traps on broken invariants of the physical index: ranges that disagree with the
+// page count or the lookup, reads that return more than asked, an exact read that fails where a plain read of the
+// same bytes worked, and bytes that differ from the file at physical_to_file.
 #include <algorithm>
 #include <array>
 #include <cstdint>
@@ -12,6 +13,7 @@
 #include <span>
 #include <vector>
 
+#include "kdmp/batch_read.hpp"
 #include "kdmp/dump.hpp"
 #include "kdmp/file_layout.hpp"
 #include "kdmp/frame_data.hpp"
@@ -24,6 +26,7 @@
 #include "kdmp/unwind_arm64.hpp"
 #include "kdmp/unwind_x64.hpp"
 #include "kdmp/unwind_x86.hpp"
+#include "kdmp/virtual_reader.hpp"
 
 namespace {
 
@@ -66,6 +69,54 @@ void read_and_check(kdmp::Dump& dump, std::span<const uint8_t> file, uint64_t gp
     }
   } else {
     check(!exact.ok() || size == 0);
+  }
+}
+
+// The input's bytes through a source that cannot be viewed, so batched reads go through their planner (sorted,
+// coalesced, chunked source reads) instead of copying from the view.
+class Unviewed final : public kdmp::ByteSource {
+ public:
+  explicit Unviewed(std::span<const uint8_t> bytes) : mem_(bytes) {}
+  uint64_t size() const override { return mem_.size(); }
+  kdmp::Result<size_t> read(uint64_t offset, std::span<uint8_t> out) override { return mem_.read(offset, out); }
+  kdmp::ReadHint read_hint() const override { return {4096, 64 * 1024, 8 * 1024}; }
+
+ private:
+  kdmp::MemorySource mem_;
+};
+
+// A batch of reads (physical, or virtual through the header's page tables) gives what the same reads give one by one
+// on `single`: the byte count, whether it stopped, and the bytes.
+void batch_and_check(kdmp::Dump& single, kdmp::Dump& batched, const std::vector<kdmp::BatchRead>& reads, bool virt) {
+  std::vector<uint8_t> out(kdmp::batch_bytes(reads).value());
+  std::vector<kdmp::BatchReadStatus> status(reads.size());
+  auto single_vm = single.virtual_memory();
+  auto batched_vm = batched.virtual_memory();
+  if (virt && (!single_vm.ok() || !batched_vm.ok())) return;
+  auto st = virt ? kdmp::read_virtual_batch(batched, **batched_vm, reads, out, status)
+                 : kdmp::read_physical_batch(batched, reads, out, status);
+  check(st.ok());
+  size_t offset = 0;
+  for (size_t i = 0; i < reads.size(); ++i) {
+    const kdmp::BatchRead& r = reads[i];
+    check(status[i].done <= r.length && status[i].stop.has_value() == (status[i].done < r.length));
+    std::vector<uint8_t> one(r.length);
+    uint64_t got = 0;
+    if (virt) {
+      // Only the page-table walker reads partially; a triage dump's regions read exactly or not at all.
+      if (auto* reader = dynamic_cast<kdmp::VirtualReader*>(single_vm->get())) {
+        auto n = reader->read(kdmp::Gva(r.address), one);
+        got = n.ok() ? *n : 0;
+      } else {
+        got = (*single_vm)->read_virtual_exact(kdmp::Gva(r.address), one).ok() ? r.length : status[i].done;
+      }
+    } else {
+      auto n = single.read_physical(kdmp::Gpa(r.address), one);
+      got = n.ok() ? *n : 0;
+    }
+    check(got == status[i].done);
+    if (got > 0) check(std::memcmp(one.data(), out.data() + offset, static_cast<size_t>(got)) == 0);
+    offset += r.length;
   }
 }
 
@@ -290,6 +341,23 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       const kdmp::PhysicalRange& r = ranges[numbers.next() % ranges.size()];
       const uint64_t pfn = r.first_pfn + numbers.next() % r.page_count;
       read_and_check(dump, file, (pfn << 12) + (numbers.next() & 0xfff), static_cast<size_t>(len));
+    }
+  }
+
+  // Batches of the same kind of reads, through the planner, agree with the reads one by one.
+  if (auto batched = kdmp::Dump::open(std::make_unique<Unviewed>(file), options); batched.ok()) {
+    for (bool virt : {false, true}) {
+      std::vector<kdmp::BatchRead> reads;
+      for (int i = 0; i < 16; ++i) {
+        const uint32_t len = static_cast<uint32_t>(numbers.next() % 0x2000);
+        uint64_t address = numbers.next();
+        if (!virt && !ranges.empty() && i % 2 == 0) {
+          const kdmp::PhysicalRange& r = ranges[numbers.next() % ranges.size()];
+          address = ((r.first_pfn + numbers.next() % r.page_count) << 12) + (numbers.next() & 0xfff);
+        }
+        reads.push_back({address, len});
+      }
+      batch_and_check(dump, *batched, reads, virt);
     }
   }
 

@@ -112,7 +112,7 @@ describe('the npm package', () => {
 
   it('type-checks a consumer against its declarations', () => {
     writeFileSync(path.join(consumer, 'app.ts'), `
-      import { init, openDump, KdmpError, type DumpHandle, type SearchResult, type Summary } from 'kdmpview';
+      import { init, openDump, KdmpError, type BatchReadResult, type DumpHandle, type SearchResult, type Summary } from 'kdmpview';
       import { openDump as openInNode, summaryJson } from 'kdmpview/node';
       init({ wasmUrl: '/static/kdmpview.wasm', workerUrl: new URL('/static/worker.js', location.href) });
       export async function show(file: File): Promise<string> {
@@ -126,6 +126,7 @@ describe('the npm package', () => {
         return summary.bugcheck.name + bytes.length + String(first) + (summary.context?.['rip'] ?? '');
       }
       export const node = async (p: string) => (await openInNode(p)).fileSize + BigInt((await summaryJson(p)).length);
+      export const batch = (d: DumpHandle): Promise<BatchReadResult> => d.readVirtualBatch([0xfffff80312340000n], 8, { dtb: 0x1aa000n });
       export const symbols = (file: File, pdb: File) => openDump(file, { symbols: [pdb, { name: 'x.pdb', data: new Uint8Array(4) }] });
       // @ts-expect-error addresses are bigint, not number
       export const wrong = (d: DumpHandle) => d.readPhysical(0x1000, 4);

@@ -46,6 +46,8 @@ function fakeDump(): DumpHandle & { calls: string[] } {
       return Uint8Array.from({ length: Number(end - offset) }, (_, i) => Number((offset + BigInt(i)) % 251n));
     },
     readPhysical,
+    readPhysicalBatch: async () => { throw new Error('unused'); },
+    readVirtualBatch: async () => { throw new Error('unused'); },
     readVirtual: async (address, length, options) => {
       calls.push(`virt ${address.toString(16)} ${length} dtb=${options?.dtb?.toString(16)}`);
       const t = await translate(address);

@@ -42,8 +42,10 @@ export class DumpClient {
     endpoint.onerror = (event: ErrorEvent) => this.fail(`the dump worker failed: ${event.message || 'unknown error'}`);
   }
 
-  /** Starts a request; the reply says ok or not and never rejects. */
-  start<T extends RequestType>(type: T, body: Requests[T]['body'], onProgress?: (progress: Progress) => void): Pending<T> {
+  /** Starts a request; the reply says ok or not and never rejects. `transfer`: buffers of the body to hand over
+   *  (the caller's copies, which become unusable) instead of copying them. */
+  start<T extends RequestType>(type: T, body: Requests[T]['body'], onProgress?: (progress: Progress) => void,
+    transfer: Transferable[] = []): Pending<T> {
     const id = this.nextId++;
     const reply = new Promise<Reply<T>>((resolve) => {
       if (this.closedWith !== undefined) {
@@ -51,14 +53,15 @@ export class DumpClient {
         return;
       }
       this.pending.set(id, { resolve: resolve as (reply: Reply) => void, onProgress });
-      this.endpoint.postMessage({ id, type, body } as Request<T>);
+      this.endpoint.postMessage({ id, type, body } as Request<T>, transfer);
     });
     return { id, reply };
   }
 
   /** Resolves with the worker's reply, which says ok or not; never rejects. */
-  request<T extends RequestType>(type: T, body: Requests[T]['body'], onProgress?: (progress: Progress) => void): Promise<Reply<T>> {
-    return this.start(type, body, onProgress).reply;
+  request<T extends RequestType>(type: T, body: Requests[T]['body'], onProgress?: (progress: Progress) => void,
+    transfer: Transferable[] = []): Promise<Reply<T>> {
+    return this.start(type, body, onProgress, transfer).reply;
   }
 
   /** Answers every request still waiting with `message`, and every later one too (the worker is gone). */

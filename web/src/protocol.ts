@@ -3,7 +3,7 @@
 // { inReplyTo, ok: false, error }. A long request (search) may first send progress messages
 // { inReplyTo, progress: { done, total } }. A `cancel` request names the id of the search to stop.
 // Addresses, offsets and 64-bit values travel as lowercase "0x..." strings, as in the summary JSON; byte counts that
-// stay small are numbers. Adding a conversation = adding a row to `Requests` and a case to the worker's session.
+// stay small are numbers. A batch of reads is the exception: its addresses and lengths travel as typed arrays. Adding a conversation = adding a row to `Requests` and a case to the worker's session.
 import type { FileRegion, HeaderField, PhysicalRangeValue, TranslationValue, VirtualMemoryMode, VirtualRegion } from '@wasm/kdmpview';
 import type { Hex, Summary } from './summary';
 
@@ -35,6 +35,30 @@ export interface BytesReply {
   address: Hex;
   bytes: Uint8Array;
 }
+
+/** Many reads of physical or virtual memory at once (the core plans them into few, large file reads). The typed
+ *  arrays are transferred, not copied. At most MAX_BATCH_READS reads and MAX_BATCH_BYTES bytes in all. */
+export interface BatchBody {
+  space: 'physical' | 'virtual';
+  addresses: BigUint64Array;
+  /** As many as addresses. */
+  lengths: Uint32Array;
+  /** Virtual reads: the page tables to walk; default the header's DirectoryTableBase. */
+  dtb?: Hex;
+}
+
+/** A batch's answer: every read's bytes one after another (read i's start at the sum of the lengths before it; bytes
+ *  a read did not get are 0), `done[i]` the bytes read i got, `stops[i]` 0 when it got them all or else the index in
+ *  `codes` of the error code that stopped it ("page-not-in-dump", "not-present", ...; codes[0] is ""). */
+export interface BatchReply {
+  bytes: Uint8Array;
+  done: Uint32Array;
+  stops: Uint8Array;
+  codes: string[];
+}
+
+export const MAX_BATCH_READS = 1 << 18;
+export const MAX_BATCH_BYTES = 16 * 1024 * 1024;
 
 export type SearchSpace = 'file' | 'physical' | 'virtual';
 
@@ -105,6 +129,8 @@ export interface Requests {
   readPhysical: { body: { address: Hex; length: number }; reply: BytesReply };
   /** Virtual memory; shorter at the first byte that cannot be read. */
   readVirtual: { body: { address: Hex; length: number; dtb?: Hex }; reply: BytesReply };
+  /** Many physical or virtual reads at once. */
+  readBatch: { body: BatchBody; reply: BatchReply };
   /** The page-table walk of one virtual address. */
   translate: { body: { address: Hex; dtb?: Hex }; reply: TranslationValue };
   /** The memory map. */

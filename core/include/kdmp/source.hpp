@@ -11,10 +11,13 @@ namespace kdmp {
 
 // How a source likes to be read, for the block cache in front of it: the block a random read fetches (small where
 // a read costs about its size, large where each call has a high fixed cost) and how far a run of sequential
-// misses may read ahead in one call (0: never).
+// misses may read ahead in one call (0: never). For batched reads (batch_read.hpp): two wanted stretches of the
+// file at most coalesce_gap bytes apart are read in one call, the bytes between them included (a call's fixed
+// cost times the source's bandwidth: reading the gap costs less than a second call).
 struct ReadHint {
   size_t block_size = 64 * 1024;
   size_t read_ahead = 4 * 1024 * 1024;
+  size_t coalesce_gap = 64 * 1024;
 };
 
 class ByteSource {

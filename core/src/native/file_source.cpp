@@ -34,8 +34,8 @@ class FileSource final : public ByteSource {
     return done;
   }
   // A pread costs a system call plus about its size: random reads want small blocks, and a sequential run reads
-  // ahead so that it makes few calls.
-  ReadHint read_hint() const override { return {4096, 256 * 1024}; }
+  // ahead so that it makes few calls. A system call costs about as much as copying 16 KiB from the page cache.
+  ReadHint read_hint() const override { return {4096, 256 * 1024, 16 * 1024}; }
 
  private:
   int fd_;

@@ -6,7 +6,7 @@ import { encodeMaskedPattern } from '../pattern';
 import { WorkerErrorCode, type OpenReply, type OpenSource, type Reply, type RequestType, type Requests } from '../protocol';
 import type { Summary } from '../summary';
 import { KdmpError } from './errors';
-import type { DumpHandle, FileRegion, SymbolFileInput, SymbolFileStatus, PhysicalRange, SearchQuery, SearchResult, SearchTask, Translation, VirtualMemoryInfo } from './types';
+import type { BatchReadResult, DumpHandle, FileRegion, SymbolFileInput, SymbolFileStatus, PhysicalRange, SearchQuery, SearchResult, SearchTask, Translation, VirtualMemoryInfo } from './types';
 
 const TWO_64 = 1n << 64n;
 
@@ -28,6 +28,31 @@ export async function openWithClient(client: DumpClient, source: OpenSource, was
     throw new KdmpError(reply.error);
   }
   return new RemoteDump(client, reply.body, dispose, symbolSource);
+}
+
+/** A batch's addresses and lengths as fresh typed arrays (`asked` keeps the lengths once the arrays are transferred);
+ *  RangeError for an address outside 0 .. 2^64 - 1, a length that is not a 32-bit count, or arrays of two sizes. */
+function batchArrays(addresses: BigUint64Array | bigint[], lengths: number | Uint32Array | number[]) {
+  const n = addresses.length;
+  const a = new BigUint64Array(n);
+  for (let i = 0; i < n; ++i) {
+    const address = addresses[i]!;
+    if (typeof address !== 'bigint' || address < 0n || address >= TWO_64) throw new RangeError(`address ${i} must be a bigint from 0 to 2^64 - 1`);
+    a[i] = address;
+  }
+  const l = new Uint32Array(n);
+  if (typeof lengths === 'number') {
+    if (!Number.isInteger(lengths) || lengths < 0 || lengths > 0xffffffff) throw new RangeError('the length must be an integer from 0 to 2^32 - 1');
+    l.fill(lengths);
+  } else {
+    if (lengths.length !== n) throw new RangeError(`${n} addresses but ${lengths.length} lengths`);
+    for (let i = 0; i < n; ++i) {
+      const length = lengths[i]!;
+      if (!Number.isInteger(length) || length < 0 || length > 0xffffffff) throw new RangeError(`length ${i} must be an integer from 0 to 2^32 - 1`);
+      l[i] = length;
+    }
+  }
+  return { addresses: a, lengths: l, asked: l.slice() };
 }
 
 class RemoteDump implements DumpHandle {
@@ -79,6 +104,32 @@ class RemoteDump implements DumpHandle {
   async readVirtual(address: bigint, length: number, options: { dtb?: bigint } = {}): Promise<Uint8Array> {
     const body = { address: toHex(address), length };
     return (await this.call('readVirtual', options.dtb === undefined ? body : { ...body, dtb: toHex(options.dtb) })).bytes;
+  }
+
+  async readPhysicalBatch(addresses: BigUint64Array | bigint[], lengths: number | Uint32Array | number[]): Promise<BatchReadResult> {
+    return this.readBatch('physical', addresses, lengths, undefined);
+  }
+
+  async readVirtualBatch(addresses: BigUint64Array | bigint[], lengths: number | Uint32Array | number[],
+    options: { dtb?: bigint } = {}): Promise<BatchReadResult> {
+    return this.readBatch('virtual', addresses, lengths, options.dtb);
+  }
+
+  private async readBatch(space: 'physical' | 'virtual', addresses: BigUint64Array | bigint[], lengths: number | Uint32Array | number[],
+    dtb: bigint | undefined): Promise<BatchReadResult> {
+    if (this.closed) throw new KdmpError({ code: WorkerErrorCode.badRequest, message: 'the dump is closed' });
+    // Our own copies, handed over to the worker (the caller's arrays stay usable).
+    const batch = batchArrays(addresses, lengths);
+    const body = { space, addresses: batch.addresses, lengths: batch.lengths, ...(dtb !== undefined ? { dtb: toHex(dtb) } : {}) };
+    const reply = unwrap(await this.client.request('readBatch', body, undefined, [batch.addresses.buffer, batch.lengths.buffer]));
+    const offsets = new Uint32Array(reply.done.length);
+    let offset = 0;
+    for (let i = 0; i < offsets.length; ++i) {
+      offsets[i] = offset;
+      offset += batch.asked[i]!;
+    }
+    const errors = Array.from(reply.stops, (stop) => (stop === 0 ? null : reply.codes[stop] ?? 'unknown'));
+    return { bytes: reply.bytes, offsets, lengths: reply.done, errors };
   }
 
   async translate(address: bigint, options: { dtb?: bigint } = {}): Promise<Translation> {

@@ -107,6 +107,13 @@ export interface DumpHandle {
   readFile(offset: bigint, length: number): Promise<Uint8Array>;
   readPhysical(address: bigint, length: number): Promise<Uint8Array>;
   readVirtual(address: bigint, length: number, options?: { dtb?: bigint }): Promise<Uint8Array>;
+  /** Many reads at once, planned by the worker into few large reads of the file (a batch of random reads over a
+   *  region becomes one sweep of it). `lengths`: one length for every read, or one per address. At most 2^18 reads
+   *  and 16 MiB in all. Each read stops at its first unreadable byte, as readPhysical does; it never fails the batch. */
+  readPhysicalBatch(addresses: BigUint64Array | bigint[], lengths: number | Uint32Array | number[]): Promise<BatchReadResult>;
+  /** The same for virtual memory (through `dtb`'s page tables, as readVirtual). */
+  readVirtualBatch(addresses: BigUint64Array | bigint[], lengths: number | Uint32Array | number[],
+    options?: { dtb?: bigint }): Promise<BatchReadResult>;
   translate(address: bigint, options?: { dtb?: bigint }): Promise<Translation>;
   /** The memory map. */
   physicalRanges(): Promise<PhysicalRange[]>;
@@ -122,4 +129,17 @@ export interface DumpHandle {
   stats(): Promise<{ wasmHeapBytes: number }>;
   /** Frees the dump (and, in the browser, its worker). Later calls reject. */
   close(): Promise<void>;
+}
+
+/** What a batch of reads got: read i's bytes are bytes.subarray(offsets[i], offsets[i] + lengths[i]). */
+export interface BatchReadResult {
+  /** Every read's bytes one after another, each read taking the length it asked for (bytes it did not get are 0). */
+  bytes: Uint8Array;
+  /** Where each read's bytes start in `bytes`. */
+  offsets: Uint32Array;
+  /** How many bytes each read got from its start: its length, or fewer where it stopped. */
+  lengths: Uint32Array;
+  /** Why each read stopped short ("page-not-in-dump", "not-present", "file-ends-early", ...); null when it got every
+   *  byte. */
+  errors: (string | null)[];
 }

@@ -9,7 +9,7 @@ import type { DumpHandle, JsByteSource, KdmpModule } from '@wasm/kdmpview';
 import { fromHex, hexToSafeNumber, isHex, toHex } from '../hex';
 import { MAX_PATTERN_BYTES } from '../pattern';
 import {
-  WorkerErrorCode, type BytesReply, type OpenBody, type OpenSource, type Progress, type Reply, type ReplyError,
+  MAX_BATCH_BYTES, MAX_BATCH_READS, WorkerErrorCode, type BatchBody, type BytesReply, type OpenBody, type OpenSource, type Progress, type Reply, type ReplyError,
   type Request, type Requests, type RequestType, type SearchBody, type SymbolFileBody, type SymbolFileStatus,
 } from '../protocol';
 import { parseSummary } from '../summary';
@@ -102,6 +102,7 @@ export class DumpSession {
           return this.read(request.body.address, request.body.length,
             (at, n) => dtb === undefined ? dump.readVirtual(toHex(at), n) : dump.readVirtual(toHex(at), n, dtb));
         }
+        case 'readBatch': return this.readBatch(dump, request.body);
         case 'translate': {
           const { address, dtb } = request.body;
           const t = dtb === undefined ? dump.translate(address) : dump.translate(address, dtb);
@@ -231,6 +232,27 @@ export class DumpSession {
     const bytes = parts.length === 1 ? parts[0]! : concat(parts, got);
     const reply: BytesReply = { address: toHex(start), bytes };
     return { ok: true, body: reply };
+  }
+
+  private readBatch(dump: DumpHandle, body: BatchBody): Outcome<'readBatch'> {
+    const { space, addresses, lengths, dtb } = body;
+    if (space !== 'physical' && space !== 'virtual') return badRequest('readBatch: space must be "physical" or "virtual"');
+    if (!(addresses instanceof BigUint64Array) || !(lengths instanceof Uint32Array)) {
+      return badRequest('readBatch: addresses must be a BigUint64Array and lengths a Uint32Array');
+    }
+    if (addresses.length !== lengths.length) {
+      return badRequest(`readBatch: ${addresses.length} addresses but ${lengths.length} lengths`);
+    }
+    if (addresses.length > MAX_BATCH_READS) return badRequest(`readBatch: at most ${MAX_BATCH_READS} reads, not ${addresses.length}`);
+    let total = 0;
+    for (const length of lengths) total += length;
+    if (total > MAX_BATCH_BYTES) return badRequest(`readBatch: at most ${MAX_BATCH_BYTES} bytes in all, not ${total}`);
+    if (dtb !== undefined && (space !== 'virtual' || !isHex(dtb))) return badRequest('readBatch: dtb must be a "0x..." value, for virtual reads');
+    const result = space === 'physical' ? dump.readPhysicalBatch(addresses, lengths)
+      : dtb === undefined ? dump.readVirtualBatch(addresses, lengths) : dump.readVirtualBatch(addresses, lengths, dtb);
+    if (!result.ok) return { ok: false, error: result.error };
+    const { bytes, done, stops, codes } = result;
+    return { ok: true, body: { bytes, done, stops, codes } };
   }
 
   private async stats(): Promise<Outcome<'stats'>> {

@@ -5,7 +5,7 @@ import createKdmpModule from '@wasm/kdmpview';
 import { BlobSource } from '@wasm/blob-source';
 import { BytesSource } from '@wasm/bytes-source';
 import { HttpRangeSource } from '@wasm/http-range-source';
-import type { OpenSource, Request, WorkerMessage } from '../protocol';
+import type { OpenSource, Reply, Request, WorkerMessage } from '../protocol';
 import { DumpSession, type SessionSource } from './session';
 
 // The DOM library has no worker-scope types; this is the part of DedicatedWorkerGlobalScope used here.
@@ -24,14 +24,19 @@ function makeSource(source: OpenSource): SessionSource {
   }
 }
 
+// The bytes of a read (and a batch's per-read arrays) are fresh copies: hand them over instead of copying them again.
+function transferables(reply: Reply): Transferable[] {
+  if (!reply.ok) return [];
+  const body = reply.body as { bytes?: unknown; done?: unknown; stops?: unknown };
+  return [body.bytes, body.done, body.stops].filter((a): a is ArrayBufferView => ArrayBuffer.isView(a)).map((a) => a.buffer as ArrayBuffer);
+}
+
 // A host that moved kdmpview.wasm away from the glue says where it is in its first open request.
 const session = new DumpSession((wasmUrl) => createKdmpModule(wasmUrl ? { locateFile: () => wasmUrl } : {}), makeSource);
 
 scope.onmessage = (event) => {
   const request = event.data;
   void session.handle(request, (progress) => scope.postMessage({ inReplyTo: request.id, progress }, [])).then((reply) => {
-    // The bytes of a read are a fresh copy: hand them over instead of copying them again.
-    const transfer = reply.ok && 'bytes' in reply.body ? [reply.body.bytes.buffer as ArrayBuffer] : [];
-    scope.postMessage(reply, transfer);
+    scope.postMessage(reply, transferables(reply));
   });
 };
