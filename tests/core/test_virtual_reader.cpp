@@ -21,6 +21,17 @@ uint64_t word(const std::vector<uint8_t>& buf, size_t i) { return le::u64(buf, 8
 
 VirtualReader reader_for(PagingFixture& f) { return VirtualReader(f.reader, f.tables.mode(), f.tables.dtb()); }
 
+// A translation answered from a cache equals the full walk: the same translation, or the same error.
+void check_same_translation(const Result<Translation>& cached, const Result<Translation>& direct) {
+  REQUIRE(cached.ok() == direct.ok());
+  if (cached.ok()) {
+    CHECK(*cached == *direct);
+  } else {
+    CHECK(cached.error().code == direct.error().code);
+    CHECK(cached.error().message == direct.error().message);
+  }
+}
+
 }  // namespace
 
 TEST_CASE("virtual read of 0x20 bytes at page offset 0xff8 crosses into a non-adjacent frame") {
@@ -209,13 +220,7 @@ TEST_CASE("cached translations equal uncached ones") {
       INFO("pass " << pass << " va " << hex(va));
       auto cached = vr.translate(Gva(va));
       auto direct = translate(f.reader, PagingMode::X64, f.tables.dtb(), Gva(va));
-      REQUIRE(cached.ok() == direct.ok());
-      if (cached.ok()) {
-        CHECK(*cached == *direct);
-      } else {
-        CHECK(cached.error().code == direct.error().code);
-        CHECK(cached.error().message == direct.error().message);
-      }
+      check_same_translation(cached, direct);
     }
   }
   // Pass 1: 7 translatable addresses in 6 cache entries (two share a 2 MiB frame) and 4 failures, which are never
@@ -392,13 +397,7 @@ TEST_CASE("x64: a page missing from the translation slots costs one PTE read fro
     auto cached = vr.translate(va);
     CHECK(counting.reads - before == 1);
     auto direct = translate(f.reader, PagingMode::X64, f.tables.dtb(), va);
-    REQUIRE(cached.ok() == direct.ok());
-    if (cached.ok()) {
-      CHECK(*cached == *direct);
-    } else {
-      CHECK(cached.error().code == direct.error().code);
-      CHECK(cached.error().message == direct.error().message);
-    }
+    check_same_translation(cached, direct);
   }
   CHECK_FALSE(vr.translate(Gva(frame + 7 * 0x1000)).ok());
   CHECK(vr.translate(Gva(frame + 9 * 0x1000))->transition);
