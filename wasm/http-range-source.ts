@@ -10,6 +10,9 @@ export class HttpRangeSource implements JsByteSource {
   /** A request costs a round trip: random misses read 256 KiB blocks, sequential runs up to 4 MiB a request. */
   readonly blockSize = 256 * 1024;
   readonly readAhead = 4 * 1024 * 1024;
+  /** Batched reads: a round trip costs tens of milliseconds, in which a link of a few tens of MB/s carries about
+   *  1 MiB, so wanted stretches up to 1 MiB apart share one request. */
+  readonly coalesceGap = 1024 * 1024;
   lastError?: string;
 
   /** Throws an Error saying why when the server cannot serve ranges of this URL. */
