@@ -28,7 +28,8 @@ function makeSource(source: OpenSource): SessionSource {
 function transferables(reply: Reply): Transferable[] {
   if (!reply.ok) return [];
   const body = reply.body as { bytes?: unknown; done?: unknown; stops?: unknown };
-  return [body.bytes, body.done, body.stops].filter((a): a is ArrayBufferView => ArrayBuffer.isView(a)).map((a) => a.buffer as ArrayBuffer);
+  const buffers = [body.bytes, body.done, body.stops].filter((a): a is ArrayBufferView => ArrayBuffer.isView(a)).map((a) => a.buffer as ArrayBuffer);
+  return [...new Set(buffers)];  // a buffer listed twice would make postMessage throw
 }
 
 // A host that moved kdmpview.wasm away from the glue says where it is in its first open request.
