@@ -17,11 +17,12 @@ constexpr paging_detail::Level kLevel[] = {{"PML4E", 1ull << 39, 1ull << 48},
                                           {"PTE", 1ull << 12, 1ull << 21}};
 
 // The walk from `first_level` down, with the table and permissions the levels above it left.
-Result<Translation> walk(PhysicalReader& phys, int first_level, X64PageTable state, Gva va, X64PageTable* reached) {
+Result<Translation> walk(PhysicalReader& phys, int first_level, X64PageTable state, Gva va,
+                         std::optional<X64PageTable>* reached) {
   Gpa table = state.table;
   bool writable = state.writable, user = state.user, nx = state.nx;
   for (int level = first_level; level < 4; ++level) {
-    if (level == 3 && reached != nullptr) *reached = {table, writable, user, nx};
+    if (level == 3 && reached != nullptr) *reached = X64PageTable{table, writable, user, nx};
     const uint64_t index = (va.value >> (39 - 9 * level)) & 0x1ff;
     KDMP_TRY(raw, read_entry(phys, kLevel[level], table, index, 8, va));
     const Pte e(raw);
@@ -65,7 +66,7 @@ Result<Translation> walk(PhysicalReader& phys, int first_level, X64PageTable sta
 
 }  // namespace
 
-Result<Translation> translate_x64(PhysicalReader& phys, uint64_t cr3, Gva va, X64PageTable* reached) {
+Result<Translation> translate_x64(PhysicalReader& phys, uint64_t cr3, Gva va, std::optional<X64PageTable>* reached) {
   const uint64_t top = va.value >> 47;  // bits 47..63 must be all clear or all set
   if (top != 0 && top != 0x1ffff) {
     return make_error(ErrorCode::InvalidArgument,

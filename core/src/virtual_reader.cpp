@@ -56,26 +56,19 @@ Result<Translation> VirtualReader::translate(Gva va) {
   Translation t;
   if (lookup(va.value, t)) return t;
   ++stats_.misses;
-  if (!tables_.empty()) {
-    // Only canonical addresses are ever remembered, so a hit is one.
-    TableSlot& slot = tables_[(va.value >> 21) % kTableSlots];
-    if (slot.key == va.value >> 21) {
-      auto walked = translate_x64_in_table(phys_, slot.table, va);
-      if (walked.ok()) remember(va.value, *walked);
-      return walked;
-    }
-    X64PageTable reached;
-    reached.table = Gpa(kEmpty);
-    auto walked = translate_x64(phys_, dtb_, va, &reached);
-    if (reached.table.value != kEmpty) {
-      slot.key = va.value >> 21;
-      slot.table = reached;
-    }
-    if (walked.ok()) remember(va.value, *walked);
-    return walked;
-  }
-  auto walked = kdmp::translate(phys_, mode_, dtb_, va);
+  auto walked = walk(va);
   if (walked.ok()) remember(va.value, *walked);
+  return walked;
+}
+
+Result<Translation> VirtualReader::walk(Gva va) {
+  if (tables_.empty()) return kdmp::translate(phys_, mode_, dtb_, va);
+  // x64: resume at the page table remembered for va's 2 MiB frame (only canonical addresses are ever remembered).
+  TableSlot& slot = tables_[(va.value >> 21) % kTableSlots];
+  if (slot.key == va.value >> 21) return translate_x64_in_table(phys_, slot.table, va);
+  std::optional<X64PageTable> reached;
+  auto walked = translate_x64(phys_, dtb_, va, &reached);
+  if (reached) slot = TableSlot{va.value >> 21, *reached};
   return walked;
 }
 

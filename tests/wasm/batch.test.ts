@@ -3,21 +3,13 @@
 // come back as invalid-argument values.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BatchResult, DumpHandle, ReadResult } from '@wasm/kdmpview';
-import { BytesSource } from '@wasm/bytes-source';
 import { PageTables, buildTriageDump } from './dump-builder';
-import { loadModule } from './support';
+import { openBytes } from './support';
 
 const opened: DumpHandle[] = [];
 afterEach(() => {
   for (const d of opened.splice(0)) d.delete();
 });
-
-async function openBytes(bytes: Uint8Array): Promise<DumpHandle> {
-  const result = (await loadModule()).open(new BytesSource(bytes));
-  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
-  opened.push(result.dump);
-  return result.dump;
-}
 
 const kernel = 0xfffff80312340000n;
 const large = 0xffffd00000000000n;
@@ -27,7 +19,7 @@ async function x64Dump(): Promise<DumpHandle> {
   const tables = new PageTables('x64');
   for (let i = 0; i < 64; ++i) tables.map(kernel + BigInt(i * 0x1000), 0x20000 + ((i * 29 + 3) % 64) * 0x1000);
   tables.map(large, 0x400000, 0x200000);
-  return openBytes(tables.build());
+  return openBytes(tables.build(), opened);
 }
 
 const hex = (v: bigint) => `0x${v.toString(16)}`;
@@ -122,7 +114,7 @@ describe('readVirtualBatch', () => {
   it('reads a triage dump\'s saved regions', async () => {
     const blockVa = 0xfffff80312a00000n;
     const dump = await openBytes(buildTriageDump({ va: 0xffffd00012340000n, bytes: new Uint8Array(0x2000).fill(0x53) },
-      [{ va: blockVa, bytes: new Uint8Array(0x100).fill(0x42) }]));
+      [{ va: blockVa, bytes: new Uint8Array(0x100).fill(0x42) }]), opened);
     const batch = okBatch(dump.readVirtualBatch(BigUint64Array.from([blockVa + 0xf0n, blockVa + 0x100n, 0xffffd00012341ffcn]),
       Uint32Array.from([0x20, 4, 4])));
     expect(batch.done).toEqual([0x10, 0, 4]);

@@ -2,10 +2,9 @@
 // nextPhysicalPage, virtualMemoryInfo, virtualRegions. Addresses cross as "0x..." strings; errors come back as values.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DumpHandle } from '@wasm/kdmpview';
-import { BytesSource } from '@wasm/bytes-source';
 import { NodeFileSource } from '@wasm/node-file-source';
 import { PageTables, buildTriageDump } from './dump-builder';
-import { cliSummary, fixture, loadModule } from './support';
+import { cliSummary, fixture, loadModule, openBytes } from './support';
 
 const opened: DumpHandle[] = [];
 const sources: NodeFileSource[] = [];
@@ -13,13 +12,6 @@ afterEach(() => {
   for (const d of opened.splice(0)) d.delete();
   for (const s of sources.splice(0)) s.close();
 });
-
-async function openBytes(bytes: Uint8Array): Promise<DumpHandle> {
-  const result = (await loadModule()).open(new BytesSource(bytes));
-  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
-  opened.push(result.dump);
-  return result.dump;
-}
 
 async function openFixture(name: string): Promise<DumpHandle> {
   const source = new NodeFileSource(fixture(name));
@@ -141,7 +133,7 @@ describe('x64 page tables', () => {
     tables.map(kernel + 0x3000n, 0x24000);  // a gap at +0x2000
     tables.map(0xffffd00000000000n, 0x400000, 0x200000);  // 2 MiB
     tables.map(0x7ff600000000n, 0x30000);  // user half
-    return { dump: await openBytes(tables.build()), dtb: tables.dtb };
+    return { dump: await openBytes(tables.build(), opened), dtb: tables.dtb };
   }
 
   it('translates 4 KiB and 2 MiB pages, 64-bit exact', async () => {
@@ -200,7 +192,7 @@ describe.each([
   it('translates and reads through the binding', async () => {
     const tables = new PageTables(mode);
     tables.map(va, 0x40000);
-    const dump = await openBytes(tables.build());
+    const dump = await openBytes(tables.build(), opened);
     const hex = `0x${va.toString(16)}`;
     expect(dump.virtualMemoryInfo()).toMatchObject({ ok: true, mode, pointerSize });
     expect(dump.translate(`0x${(va + 0x10n).toString(16)}`)).toMatchObject({ ok: true, gpa: '0x40010', pageSize: 0x1000, pageBase: hex });
@@ -215,7 +207,7 @@ describe('a triage dump\'s saved regions', () => {
   async function triageDump() {
     const stack = new Uint8Array(0x2000).fill(0x53);
     const block = new Uint8Array(0x100).fill(0x42);
-    return openBytes(buildTriageDump({ va: stackVa, bytes: stack }, [{ va: blockVa, bytes: block }]));
+    return openBytes(buildTriageDump({ va: stackVa, bytes: stack }, [{ va: blockVa, bytes: block }]), opened);
   }
 
   it('lists the regions and reads them as virtual memory', async () => {

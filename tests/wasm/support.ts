@@ -4,7 +4,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import createKdmpModule, { type KdmpModule } from '@wasm/kdmpview';
+import createKdmpModule, { type DumpHandle, type KdmpModule } from '@wasm/kdmpview';
+import { BytesSource } from '@wasm/bytes-source';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -31,6 +32,14 @@ let module: Promise<KdmpModule> | undefined;
 export function loadModule(): Promise<KdmpModule> {
   module ??= createKdmpModule({ wasmBinary: readFileSync(paths.wasm) });
   return module;
+}
+
+/** Opens a dump held in memory; the handle joins `opened`, which the test file's afterEach deletes. */
+export async function openBytes(bytes: Uint8Array, opened: DumpHandle[]): Promise<DumpHandle> {
+  const result = (await loadModule()).open(new BytesSource(bytes));
+  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
+  opened.push(result.dump);
+  return result.dump;
 }
 
 /** What `kdmp-parser --json <file>` prints, parsed. */

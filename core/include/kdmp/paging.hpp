@@ -10,6 +10,7 @@
 // Other errors of the PhysicalReader (Io, ...) pass through with the level prepended to the message.
 #pragma once
 #include <cstdint>
+#include <optional>
 
 #include "kdmp/address.hpp"
 #include "kdmp/header.hpp"
@@ -60,7 +61,8 @@ struct X64PageTable {
   Gpa table;
   bool writable = true, user = true, nx = false;
 };
-Result<Translation> translate_x64(PhysicalReader& phys, uint64_t cr3, Gva va, X64PageTable* reached = nullptr);
+Result<Translation> translate_x64(PhysicalReader& phys, uint64_t cr3, Gva va,
+                                  std::optional<X64PageTable>* reached = nullptr);
 Result<Translation> translate_x64_in_table(PhysicalReader& phys, const X64PageTable& page_table, Gva va);
 Result<Translation> translate_arm64(PhysicalReader& phys, uint64_t ttbr, Gva va);
 Result<Translation> translate_x86_pae(PhysicalReader& phys, uint64_t cr3, Gva va);

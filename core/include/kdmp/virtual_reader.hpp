@@ -4,6 +4,7 @@
 #pragma once
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -63,6 +64,7 @@ class VirtualReader final : public VirtualMemory {
   };
 
   bool lookup(uint64_t va, Translation& out);
+  Result<Translation> walk(Gva va);  // the page tables, from the remembered page table where there is one
   void remember(uint64_t va, const Translation& t);
   struct Progress {
     size_t done = 0;
